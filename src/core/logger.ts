@@ -1,0 +1,31 @@
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+/** Paths that must never reach a log line. */
+const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'password',
+  'new_password',
+  'token',
+  'api_key',
+  '*.password',
+  '*.new_password',
+  '*.token',
+  '*.api_key',
+];
+
+/** Creates the process logger. `level` is already a pino level (config maps Open WebUI's names). */
+export function createLogger(options: { level: LevelWithSilent; pretty?: boolean; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}
