@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'src/cli/**', 'bench/**', 'scripts/**', 'test/**'],
+    files: ['src/main.ts', 'src/serve.ts', 'src/user-commands.ts', 'src/config/check-command.ts', 'bench/**', 'scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,7 +1,7 @@
 /**
  * The storage seams: `Database` (SQLite or PostgreSQL behind one typed Kysely query layer),
- * `KeyValue` (in-memory, SQLite or Redis; with expiry) and `PubSub` (in-process or Redis).
- * Times are integers of epoch milliseconds in every table.
+ * `KeyValue` (in-memory, the database or Redis; with expiry) and `PubSub` (in-process, the
+ * database or Redis). Times are integers of epoch milliseconds in every table.
  */
 import type { Kysely } from 'kysely';
 
@@ -15,16 +15,6 @@ export interface UserTable {
   created_at: number;
   updated_at: number;
   last_active_at: number;
-}
-
-export interface SessionTable {
-  token_hash: string; // HMAC of the opaque token; the token itself is never stored
-  user_id: string;
-  created_at: number;
-  expires_at: number | null; // null: never expires (JWT_EXPIRES_IN=-1)
-  last_used_at: number;
-  user_agent: string | null;
-  ip: string | null;
 }
 
 export interface ApiKeyTable {
@@ -54,13 +44,21 @@ export interface KeyValueSetTable {
   expires_at: number | null;
 }
 
+/** One message of the database PubSub; kept about a minute, for every process to read. */
+export interface PubSubMessageTable {
+  id: string;
+  channel: string;
+  message: string;
+  created_at: number;
+}
+
 export interface Schema {
   users: UserTable;
-  sessions: SessionTable;
   api_keys: ApiKeyTable;
   app_state: AppStateTable;
   kv_entries: KeyValueTable;
   kv_set_members: KeyValueSetTable;
+  pubsub_messages: PubSubMessageTable;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -79,24 +77,40 @@ export interface KeyValue {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, options?: { ttlMs?: number }): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Adds 1 (creating the key at 1 with `ttlMs` expiry when absent); returns the count and ms left. */
+  /**
+   * Adds 1 (creating the key at 1 with `ttlMs` expiry when absent); returns the count and ms left.
+   * Atomic across processes. The expiry is set only when the counter is created (or found without
+   * one), never pushed back by later increments, so a rate-limit window ends on time.
+   */
   increment(key: string, options: { ttlMs: number }): Promise<{ value: number; ttlMs: number }>;
   /** Milliseconds until the key expires; undefined when absent or without expiry. */
   ttl(key: string): Promise<number | undefined>;
+  /**
+   * A set expires as a whole, like a Redis key: `ttlMs` (re)starts the whole set's expiry; without
+   * it the set keeps the expiry it had. Use a key either for a value or for a set, not both.
+   */
   addToSet(key: string, member: string, options?: { ttlMs?: number }): Promise<void>;
   removeFromSet(key: string, member: string): Promise<void>;
   setMembers(key: string): Promise<string[]>;
   ping(): Promise<void>;
+  /** Stops background work and closes connections this KeyValue opened (never the shared Database). */
   close(): Promise<void>;
 }
 
 export type Unsubscribe = () => Promise<void>;
 
 export interface PubSub {
-  /** Delivers `message` to every subscriber of `channel`, in this process and (Redis) in others. */
+  /**
+   * Delivers `message` to every subscriber of `channel`, in this process and (Redis, the database)
+   * in others. Other processes may hear it up to about a second later (the database PubSub polls).
+   */
   publish(channel: string, message: string): Promise<void>;
+  /**
+   * Resolves once messages published from then on will be delivered. A handler that throws is
+   * reported and does not stop delivery to the others.
+   */
   subscribe(channel: string, handler: (message: string) => void): Promise<Unsubscribe>;
-  /** True when messages reach other processes (Redis), false when they stay in this one. */
+  /** True when messages reach other processes (Redis, the database), false when they stay in this one. */
   readonly spansProcesses: boolean;
   close(): Promise<void>;
 }

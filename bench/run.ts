@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: starts the built server (dist/main.js) in fresh processes and prints start-up time,
+ * idle memory and the cost of authentication, each against its target. Exits 0 when a target is
+ * missed (it is a report) and 1 when the bench itself could not measure (e.g. the server did not start).
+ *
+ *   tsx bench/run.ts [--only startup,idleMemory,authThroughput] [--server path/to/main.js]
+ */
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { authThroughputSection } from './auth-throughput.js';
+import { cleanUpNow, installCleanupHandlers } from './cleanup.js';
+import { idleMemorySection } from './idle-memory.js';
+import { formatTable, writeJsonReport } from './report.js';
+import type { BenchContext, Section } from './section.js';
+import { startupSection } from './startup.js';
+
+/** The sections, in the order they run and print. */
+const sections: readonly Section[] = [startupSection, idleMemorySection, authThroughputSection];
+
+const benchDirectory = dirname(fileURLToPath(import.meta.url));
+const repositoryRoot = resolve(benchDirectory, '..');
+const resultsPath = join(benchDirectory, 'results', 'latest.json');
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      server: { type: 'string', default: join(repositoryRoot, 'dist', 'main.js') },
+    },
+  });
+  const wanted = values.only?.split(',').map((key) => key.trim());
+  const unknown = wanted?.filter((key) => !sections.some((section) => section.key === key)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`bench: unknown section ${unknown.join(', ')}; known: ${sections.map((section) => section.key).join(', ')}`);
+    return 1;
+  }
+  const selected = sections.filter((section) => !wanted || wanted.includes(section.key));
+  const serverEntry = resolve(values.server);
+  if (!existsSync(serverEntry)) {
+    console.error(`bench: ${serverEntry} does not exist; build it first with \`node scripts/build.mjs\``);
+    return 1;
+  }
+
+  const context: BenchContext = {
+    serverEntry,
+    progress: (message) => process.stderr.write(`  … ${message}\n`),
+  };
+  const startedAt = new Date();
+  const figures: Record<string, unknown> = {};
+  const failures: Record<string, string> = {};
+  const tables: string[] = [];
+
+  for (const section of selected) {
+    process.stderr.write(`${section.title}\n`);
+    try {
+      const result = await section.run(context);
+      figures[section.key] = result.figures;
+      tables.push(formatTable(section, result.rows));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures[section.key] = message;
+      tables.push(`${section.title}\nBENCH FAILED: ${message}`);
+    }
+  }
+
+  console.log(`\nAstra bench — node ${process.version}, ${cpus().length} CPU cores, ${startedAt.toISOString()}\n`);
+  console.log(tables.join('\n\n'));
+  const json = writeJsonReport(resultsPath, {
+    date: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+    node: process.version,
+    cpus: cpus().length,
+    ...figures,
+    ...(Object.keys(failures).length > 0 ? { failures } : {}),
+  });
+  console.log(`\n${json}`);
+  console.log(`(written to ${resultsPath.slice(repositoryRoot.length + 1)})`);
+  return Object.keys(failures).length > 0 ? 1 : 0;
+}
+
+installCleanupHandlers();
+main()
+  .then((code) => {
+    cleanUpNow();
+    process.exit(code);
+  })
+  .catch((error: unknown) => {
+    console.error('bench failed:', error);
+    cleanUpNow();
+    process.exit(1);
+  });

@@ -1,0 +1,54 @@
+/**
+ * Builds the HTTP server from the configuration and the services. No module-level state: tests
+ * build as many independent apps as they like.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAuth } from './auth';
+import {
+  registerErrorHandling,
+  registerHealthRoutes,
+  registerPublicConfigRoute,
+  registerRequestLogging,
+  registerSecurityHeaders,
+} from './ops';
+import type { Services } from './services';
+import { version } from './version';
+
+/** JSON bodies larger than this are refused with 413 before they are read whole. */
+export const jsonBodyLimitBytes = 1024 * 1024;
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  let ready = false;
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    // Requests are logged once, after the response, by ops/request-logging.ts.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    bodyLimit: jsonBodyLimitBytes,
+    trustProxy: trustProxySetting(config.server.trustedProxies),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // The API speaks JSON (uploads, later, multipart): plain text bodies get a clear 415.
+  app.removeContentTypeParser('text/plain');
+  registerSecurityHeaders(app);
+  registerErrorHandling(app, { bodyLimitBytes: jsonBodyLimitBytes });
+  registerRequestLogging(app);
+  registerAuth(app, services.auth, config);
+  registerHealthRoutes(app, { database: services.database, keyValue: services.keyValue, isReady: () => ready });
+  registerPublicConfigRoute(app, { config, version, users: services.auth.users });
+
+  app.addHook('onReady', (done) => {
+    ready = true;
+    done();
+  });
+  return app;
+}
+
+function trustProxySetting(trusted: string[]): boolean | string[] {
+  if (trusted.includes('*')) return true;
+  return trusted;
+}

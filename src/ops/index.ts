@@ -1,0 +1,6 @@
+/** Operations: health and readiness, the public bootstrap config, request logging, errors, headers. */
+export { registerErrorHandling } from './error-handler';
+export { registerHealthRoutes } from './health-routes';
+export { registerPublicConfigRoute } from './public-config-route';
+export { registerRequestLogging } from './request-logging';
+export { registerSecurityHeaders } from './security-headers';

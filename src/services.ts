@@ -1,0 +1,57 @@
+/**
+ * The long-lived services one Astra process runs on: database, key-value store, pub/sub and the
+ * capabilities built on them. Created once at start-up and closed once at shutdown.
+ */
+import { resolveSecretKey, type Config } from './config';
+import type { Logger } from './core/logger';
+import { createAuth, type Auth } from './auth';
+import { openDatabase, openKeyValue, openPubSub, type Database, type KeyValue, type PubSub } from './storage';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  keyValue: KeyValue;
+  pubSub: PubSub;
+  auth: Auth;
+}
+
+export async function createServices(config: Config, logger: Logger): Promise<Services> {
+  const secretKey = await resolveSecretKey(config);
+  const database = await openDatabase({
+    url: config.storage.databaseUrl,
+    dataDir: config.server.dataDir,
+    pool: config.storage.pool,
+    logger,
+  });
+  const opened: Array<{ close(): Promise<void> }> = [database];
+  try {
+    const keyValue = await openKeyValue({ redisUrl: config.storage.redisUrl, keyPrefix: config.storage.redisKeyPrefix, database, logger });
+    opened.push(keyValue);
+    // Without Redis, messages go through the database, so every process on it hears them.
+    const pubSub = await openPubSub({ redisUrl: config.storage.redisUrl, keyPrefix: config.storage.redisKeyPrefix, database, logger });
+    opened.push(pubSub);
+    const auth = await createAuth({ config, database, keyValue, pubSub, secretKey, logger });
+    return { config, logger, database, keyValue, pubSub, auth };
+  } catch (error) {
+    await Promise.allSettled(opened.reverse().map((service) => service.close()));
+    throw error;
+  }
+}
+
+/** Closes everything in the reverse order of creation; one failure does not stop the others. */
+export async function closeServices(services: Services): Promise<void> {
+  const steps: Array<[string, () => Promise<void>]> = [
+    ['auth', () => services.auth.stop()],
+    ['pub/sub', () => services.pubSub.close()],
+    ['key-value store', () => services.keyValue.close()],
+    ['database', () => services.database.close()],
+  ];
+  for (const [name, close] of steps) {
+    try {
+      await close();
+    } catch (error) {
+      services.logger.error({ err: error }, `could not close the ${name}`);
+    }
+  }
+}

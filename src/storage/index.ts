@@ -1,0 +1,24 @@
+/**
+ * Storage: the database (SQLite or PostgreSQL, migrated at start-up), the KeyValue store and the
+ * PubSub bus (in this process, in the database, or on Redis). Other folders import from here only.
+ */
+export { openDatabase, type OpenDatabaseOptions } from './open-database';
+export { openKeyValue, type OpenKeyValueOptions } from './open-key-value';
+export { openPubSub, type OpenPubSubOptions } from './open-pub-sub';
+export { createMemoryKeyValue } from './memory-key-value';
+export { createMemoryPubSub } from './memory-pub-sub';
+export { createDatabasePubSub, type DatabasePubSubOptions } from './database-pub-sub';
+export type {
+  ApiKeyTable,
+  AppStateTable,
+  Database,
+  DatabaseKind,
+  KeyValue,
+  KeyValueSetTable,
+  KeyValueTable,
+  PubSub,
+  PubSubMessageTable,
+  Schema,
+  Unsubscribe,
+  UserTable,
+} from './types';

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { pingDatabase } from './ping-database';
+import type { Database, Schema } from './types';
+import { describeError } from './describe-error';
+
+/**
+ * Opens (creating when absent, with its folder) the SQLite file at `file`, or an in-memory
+ * database for `:memory:`. Does not migrate.
+ */
+export function openSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  let connection: BetterSqlite3.Database;
+  try {
+    connection = new BetterSqlite3(file, { timeout: 5000 });
+  } catch (error) {
+    const reason = describeError(error);
+    throw new Error(`Could not open the SQLite database at ${file} (DATABASE_URL / DATA_DIR): ${reason}`, { cause: error });
+  }
+  // WAL lets readers proceed while one writer writes; NORMAL sync is durable across process crashes
+  // (not power loss) in WAL mode and much faster; busy_timeout makes a second process wait rather
+  // than fail while another holds the write lock.
+  connection.pragma('busy_timeout = 5000');
+  switchToWal(connection);
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('synchronous = NORMAL');
+
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'sqlite',
+    db,
+    description: file,
+    ping: (signal) => pingDatabase(db, file, signal),
+    close: () => (closing ??= db.destroy()),
+  };
+}
+
+/**
+ * Switching a new file to WAL needs a moment of exclusive access, and SQLite answers SQLITE_BUSY at
+ * once (without waiting out busy_timeout) while another process holds a lock, as when two processes
+ * start on a fresh file together. So retry for up to the same 5 s.
+ */
+function switchToWal(connection: BetterSqlite3.Database): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      // A short synchronous pause: this runs once, at start-up, before anything else is served.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
