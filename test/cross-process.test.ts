@@ -12,12 +12,15 @@ async function within(withinMs: number, check: () => Promise<boolean>): Promise<
   return Date.now() - start;
 }
 
+// Without Redis, changes travel through the database itself (SQLite file or PostgreSQL).
 const variants = [
+  { name: 'sqlite', kind: 'sqlite' as const, redis: false },
+  ...(postgresUrl ? [{ name: 'postgres', kind: 'postgres' as const, redis: false }] : []),
   ...(postgresUrl && redisUrl ? [{ name: 'postgres+redis', kind: 'postgres' as const, redis: true }] : []),
   ...(redisUrl ? [{ name: 'sqlite+redis', kind: 'sqlite' as const, redis: true }] : []),
 ];
 
-describe.skipIf(variants.length === 0).each(variants)('changes reach other processes within 1 s ($name)', (variant) => {
+describe.each(variants)('changes reach other processes within 1 s ($name)', (variant) => {
   const apps: TestApp[] = [];
   afterEach(async () => {
     for (const app of apps.reverse()) await app.close();

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startServer, type ServerProcess } from './support/server-process';
 
@@ -50,12 +50,42 @@ describe('a real server process', () => {
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'astra-sigterm-'));
     server = await startServer({ DATA_DIR: dataDir });
+    // A kept-alive connection, so that the next request reaches the server at once.
+    const client = new Pool(server.url, { connections: 1 });
+    expect((await (await client.request({ method: 'GET', path: '/health' })).body.json())).toEqual({ status: true });
     // Sign-up hashes a password (tens of ms): the signal arrives while it runs.
-    const inFlight = json('POST', `${server.url}/api/v1/auths/signup`, undefined, { name: 'T', email: 't@example.com', password: 'sigterm password' });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const inFlight = client.request({
+      method: 'POST',
+      path: '/api/v1/auths/signup',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'T', email: 't@example.com', password: 'sigterm password' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const started = Date.now();
     const exited = server.stop();
-    expect((await inFlight).status).toBe(200);
+    const response = await inFlight;
+    expect(response.statusCode).toBe(200);
+    expect(((await response.body.json()) as { role: string }).role).toBe('admin');
     expect(await exited).toBe(0);
+    // The idle keep-alive connection did not hold the exit up for the 10 s grace period.
+    expect(Date.now() - started).toBeLessThan(5000);
+    await client.close();
+  });
+
+  it('with WORKERS=2 serves from two processes that share sessions and sign-outs, and stops with exit 0', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'astra-workers-'));
+    server = await startServer({ DATA_DIR: dataDir, WORKERS: '2', GLOBAL_LOG_LEVEL: 'INFO' });
+    const token = (await json('POST', `${server.url}/api/v1/auths/signup`, undefined, { name: 'W', email: 'w@example.com', password: 'workers password' })).body.token as string;
+    // Each new connection may land on either worker; both must know the session.
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => json('GET', `${server!.url}/api/v1/auths/`, token)));
+    expect(statuses.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    expect((await json('GET', `${server.url}/api/v1/auths/signout`, token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await Promise.all(Array.from({ length: 8 }, () => json('GET', `${server!.url}/api/v1/auths/`, token)));
+    expect(after.map((answer) => answer.status)).toEqual(Array(8).fill(401));
+    const pids = new Set([...server.output().matchAll(/"pid":(\d+),"reqId"/g)].map((match) => match[1]));
+    expect(pids.size).toBe(2);
+    expect(await server.stop()).toBe(0);
   });
 
   it('refuses to start on a bad configuration, naming the variable, the value and what is accepted', async () => {

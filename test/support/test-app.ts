@@ -2,6 +2,7 @@
  * Builds a real Astra app (real SQLite or PostgreSQL, real Redis when asked) for in-process tests
  * driven with Fastify's inject, plus small helpers for the requests most tests make.
  */
+import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -38,6 +39,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Share the database (and Redis prefix) of another test app, as a second process would. */
   shareWith?: TestApp;
+  /** Collect every log line (at debug level) here instead of discarding them. */
+  logLines?: string[];
 }
 
 let counter = 0;
@@ -59,7 +62,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const result = loadConfig(env);
   if (!result.config) throw new Error(result.problems.map((problem) => problem.message).join('\n'));
   const config = result.config;
-  const services = await createServices(config, createLogger({ level: 'silent' }));
+  const logLines = options.logLines;
+  const logger = logLines
+    ? createLogger({ level: 'debug', destination: new Writable({ write: (chunk: Buffer, _encoding, done) => (logLines.push(chunk.toString()), done()) }) })
+    : createLogger({ level: 'silent' });
+  const services = await createServices(config, logger);
   const app = await buildApp(services);
   await app.ready();
 
