@@ -51,23 +51,27 @@ export class Authenticator {
     deps.events.listen((event) => this.forget(event));
   }
 
-  async resolve(token: string): Promise<Principal | undefined> {
-    if (isApiKey(token)) return this.resolveApiKey(token);
-    const tokenHash = this.deps.sessions.hash(token);
+  /**
+   * The answer from memory alone, without awaiting anything: the principal, `undefined` for a
+   * token known to be invalid or expired, or `null` when the stores must be asked (`resolve`).
+   */
+  resolveFromCache(token: string): Principal | undefined | null {
     const now = Date.now();
-    let session = this.sessionCache.get(tokenHash, now);
-    if (session === undefined) {
-      const record = await this.deps.sessions.read(tokenHash);
-      if (record === undefined) return undefined;
-      session = { userId: record.userId, expiresAt: record.expiresAt, lastUsedAt: record.lastUsedAt };
-      this.sessionCache.set(tokenHash, session, now);
+    if (isApiKey(token)) {
+      this.requireApiKeys();
+      const userId = this.apiKeyCache.get(hashApiKey(token), now);
+      const user = userId === undefined ? undefined : this.userCache.get(userId, now);
+      return user === undefined ? null : { user, via: 'api-key', tokenHash: undefined };
     }
+    const tokenHash = this.deps.sessions.hash(token);
+    const session = this.sessionCache.get(tokenHash, now);
+    if (session === undefined) return null;
     if (session.expiresAt !== null && session.expiresAt <= now) {
       this.sessionCache.delete(tokenHash);
       return undefined;
     }
-    const user = await this.user(session.userId, now);
-    if (user === undefined) return undefined;
+    const user = this.userCache.get(session.userId, now);
+    if (user === undefined) return null;
     if (now - session.lastUsedAt > touchIntervalMs) {
       session.lastUsedAt = now;
       this.background(this.deps.sessions.touch(tokenHash, now), 'session last use');
@@ -76,25 +80,41 @@ export class Authenticator {
     return { user, via: 'session', tokenHash };
   }
 
+  /** The principal for a token, reading the stores when memory does not know it. */
+  async resolve(token: string): Promise<Principal | undefined> {
+    const cached = this.resolveFromCache(token);
+    if (cached !== null) return cached;
+    if (isApiKey(token)) return this.loadApiKey(token);
+    const tokenHash = this.deps.sessions.hash(token);
+    const now = Date.now();
+    if (this.sessionCache.get(tokenHash, now) === undefined) {
+      const record = await this.deps.sessions.read(tokenHash);
+      if (record === undefined) return undefined;
+      this.sessionCache.set(tokenHash, { userId: record.userId, expiresAt: record.expiresAt, lastUsedAt: record.lastUsedAt }, now);
+    }
+    const session = this.sessionCache.get(tokenHash, now);
+    if (session === undefined || (await this.user(session.userId, now)) === undefined) return undefined;
+    return this.resolveFromCache(token) ?? undefined;
+  }
+
   /** Applies a change here at once and tells the other processes. */
   async invalidate(event: AuthEvent): Promise<void> {
     this.forget(event);
     await this.deps.events.publish(event);
   }
 
-  private async resolveApiKey(key: string): Promise<Principal | undefined> {
+  private async loadApiKey(key: string): Promise<Principal | undefined> {
+    const userId = await this.deps.apiKeys.ownerOf(key);
+    if (userId === undefined) return undefined;
+    this.apiKeyCache.set(hashApiKey(key), userId);
+    const user = await this.user(userId, Date.now());
+    return user && { user, via: 'api-key', tokenHash: undefined };
+  }
+
+  private requireApiKeys(): void {
     if (!this.deps.enableApiKeys) {
       throw new AstraError('api_keys_disabled', 'API keys are disabled on this server (ENABLE_API_KEYS=false)');
     }
-    const keyHash = hashApiKey(key);
-    let userId = this.apiKeyCache.get(keyHash);
-    if (userId === undefined) {
-      userId = await this.deps.apiKeys.ownerOf(key);
-      if (userId === undefined) return undefined;
-      this.apiKeyCache.set(keyHash, userId);
-    }
-    const user = await this.user(userId, Date.now());
-    return user && { user, via: 'api-key', tokenHash: undefined };
   }
 
   private async user(userId: string, now: number): Promise<UserRow | undefined> {

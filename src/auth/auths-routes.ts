@@ -38,16 +38,16 @@ export function registerAuthsRoutes(app: FastifyInstance, deps: { accounts: Acco
     return signedInResponse(request, reply, await accounts.signIn(body, clientInfo(request)));
   });
 
-  // The hottest authenticated route: the view is built once per cached user row.
-  const currentUserViews = new WeakMap<UserRow, object>();
-  app.get(`${prefix}/`, { config: { access: 'any' } }, async (request) => {
+  // The hottest authenticated route: its JSON is built once per cached user row.
+  const currentUserBodies = new WeakMap<UserRow, string>();
+  app.get(`${prefix}/`, { config: { access: 'any' } }, (request, reply) => {
     const { user } = principalOf(request);
-    let view = currentUserViews.get(user);
-    if (view === undefined) {
-      view = { ...userView(user), token_type: 'Bearer', permissions: {} };
-      currentUserViews.set(user, view);
+    let body = currentUserBodies.get(user);
+    if (body === undefined) {
+      body = JSON.stringify({ ...userView(user), token_type: 'Bearer', permissions: {} });
+      currentUserBodies.set(user, body);
     }
-    return view;
+    reply.type('application/json; charset=utf-8').send(body);
   });
 
   const signOut = async (request: FastifyRequest, reply: FastifyReply): Promise<{ status: true }> => {

@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 export function registerRequestLogging(app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {
-    if (!request.routeOptions.config.quiet) {
+    if (infoEnabled(request.log.level) && !request.routeOptions.config.quiet) {
       request.log.info(
         {
           method: request.method,
@@ -27,4 +27,11 @@ export function registerRequestLogging(app: FastifyInstance): void {
     }
     done();
   });
+}
+
+const quieterThanInfo = new Set(['warn', 'error', 'fatal', 'silent']);
+
+/** Checked before building the log line, so a server logging at WARNING pays nothing per request. */
+function infoEnabled(level: string): boolean {
+  return !quieterThanInfo.has(level);
 }
