@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth';
+import { registerChat } from './chat';
+import { registerConnectionRoutes } from './connections';
+import { registerModels } from './models';
 import {
   registerErrorHandling,
   registerHealthRoutes,
@@ -40,6 +43,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   registerAuth(app, services.auth, config);
   registerHealthRoutes(app, { database: services.database, keyValue: services.keyValue, isReady: () => ready });
   registerPublicConfigRoute(app, { config, version, users: services.auth.users });
+  registerConnectionRoutes(app, { registry: services.connections, config });
+  registerModels(app, services.models);
+  registerChat(app, {
+    config,
+    registry: services.connections,
+    catalog: services.models.catalog,
+    access: services.models.access,
+    balancer: services.balancer,
+    logger: services.logger,
+  });
 
   app.addHook('onReady', (done) => {
     ready = true;

@@ -5,6 +5,8 @@
 import { resolveSecretKey, type Config } from './config';
 import type { Logger } from './core/logger';
 import { createAuth, type Auth } from './auth';
+import { LoadBalancer, openConnectionRegistry, type ConnectionRegistry } from './connections';
+import { createModels, type Models } from './models';
 import { openDatabase, openKeyValue, openPubSub, type Database, type KeyValue, type PubSub } from './storage';
 
 export interface Services {
@@ -14,6 +16,10 @@ export interface Services {
   keyValue: KeyValue;
   pubSub: PubSub;
   auth: Auth;
+  connections: ConnectionRegistry;
+  models: Models;
+  /** Requests in flight per connection, for choosing the least busy. */
+  balancer: LoadBalancer;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -31,8 +37,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     // Without Redis, messages go through the database, so every process on it hears them.
     const pubSub = await openPubSub({ redisUrl: config.storage.redisUrl, keyPrefix: config.storage.redisKeyPrefix, database, logger });
     opened.push(pubSub);
+    const connections = await openConnectionRegistry({ database, pubSub, config, logger });
+    opened.push(connections);
+    const models = await createModels({ config, database, pubSub, registry: connections, logger });
+    opened.push({ close: () => models.stop() });
     const auth = await createAuth({ config, database, keyValue, pubSub, secretKey, logger });
-    return { config, logger, database, keyValue, pubSub, auth };
+    return { config, logger, database, keyValue, pubSub, auth, connections, models, balancer: new LoadBalancer() };
   } catch (error) {
     await Promise.allSettled(opened.reverse().map((service) => service.close()));
     throw error;
@@ -43,6 +53,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 export async function closeServices(services: Services): Promise<void> {
   const steps: Array<[string, () => Promise<void>]> = [
     ['auth', () => services.auth.stop()],
+    ['models', () => services.models.stop()],
+    ['connection registry', () => services.connections.close()],
     ['pub/sub', () => services.pubSub.close()],
     ['key-value store', () => services.keyValue.close()],
     ['database', () => services.database.close()],

@@ -11,6 +11,7 @@ export { createDatabasePubSub, type DatabasePubSubOptions } from './database-pub
 export type {
   ApiKeyTable,
   AppStateTable,
+  ConnectionTable,
   Database,
   DatabaseKind,
   KeyValue,

@@ -9,7 +9,12 @@ import { migrationProvider } from './migrations';
 import { openSqlite } from './open-sqlite';
 import { runMigrations } from './run-migrations';
 
-const tables = ['api_keys', 'app_state', 'kv_entries', 'kv_set_members', 'pubsub_messages', 'users'];
+const tables = ['api_keys', 'app_state', 'connections', 'kv_entries', 'kv_set_members', 'model_settings', 'pubsub_messages', 'users'];
+
+/** Every migration's name, in the order they run. */
+async function migrationNames(): Promise<string[]> {
+  return Object.keys(await migrationProvider.getMigrations()).sort();
+}
 
 async function tableNames(database: ReturnType<typeof openSqlite>): Promise<string[]> {
   const result = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name`.execute(
@@ -22,7 +27,7 @@ describe('runMigrations', () => {
   it('applies every migration once, then nothing', async () => {
     const database = openSqlite(':memory:');
     try {
-      expect(await runMigrations('sqlite', database.db)).toEqual(['0001-core']);
+      expect(await runMigrations('sqlite', database.db)).toEqual(await migrationNames());
       expect(await runMigrations('sqlite', database.db)).toEqual([]);
       expect(await tableNames(database)).toEqual(tables);
     } finally {
@@ -61,7 +66,7 @@ describe('runMigrations', () => {
       const database = openSqlite(path.join(testDatabase.dataDir, 'astra.db'));
       expect(await tableNames(database)).toEqual(tables);
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(database.db);
-      expect(applied.rows).toEqual([{ name: '0001-core' }]);
+      expect(applied.rows.map((row) => row.name)).toEqual(await migrationNames());
       await database.close();
     } finally {
       await testDatabase.cleanup();

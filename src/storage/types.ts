@@ -52,13 +52,37 @@ export interface PubSubMessageTable {
   created_at: number;
 }
 
+/** A model server Astra talks to; see connections/. */
+export interface ConnectionTable {
+  id: string;
+  kind: 'ollama' | 'openai';
+  name: string;
+  base_url: string; // no trailing slash
+  api_key: string; // '' when the server needs none
+  enabled: number; // 0 or 1: an integer, stored alike by SQLite and PostgreSQL
+  prefix_id: string; // '' = no prefix on the connection's model ids
+  position: number; // list order, ascending
+  created_at: number;
+  updated_at: number;
+}
+
+/** Who may use a model (models/access.ts). */
+export interface ModelSettingTable {
+  model_id: string;
+  access: string; // 'everyone' | 'admins' | 'users'
+  user_ids: string; // JSON array of user ids
+  updated_at: number;
+}
+
 export interface Schema {
   users: UserTable;
   api_keys: ApiKeyTable;
+  model_settings: ModelSettingTable;
   app_state: AppStateTable;
   kv_entries: KeyValueTable;
   kv_set_members: KeyValueSetTable;
   pubsub_messages: PubSubMessageTable;
+  connections: ConnectionTable;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres';

@@ -4,9 +4,13 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001-core';
+import * as connections from './0002-connections';
+import * as modelSettings from './0003-model-settings';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0002-connections': connections,
+  '0003-model-settings': modelSettings,
 };
 
 /** Hands the migrations above to Kysely's `Migrator`. */

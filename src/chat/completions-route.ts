@@ -1,0 +1,59 @@
+/**
+ * `POST /api/chat/completions`: OpenAI's chat-completions body, answered by whichever connection
+ * serves the model. To an OpenAI-compatible server the request and the streamed bytes pass through;
+ * to Ollama the request is translated and its stream turned into OpenAI chunks.
+ */
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../auth';
+import { parseInput, z } from '../core/validation';
+import { ollamaChatToOpenAiCompletion, ollamaToOpenAiTranslator, passThroughTranslator, toOllamaChatRequest, type RelayCandidate } from '../providers';
+import { forward } from './forward';
+import { candidatesFor, modelFor, type Gateway } from './gateway';
+
+/** The fields Astra reads; everything else goes to the model server as the client sent it. */
+export const chatCompletionBody = z
+  .object({
+    model: z.string().min(1).max(500),
+    messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1).max(100_000),
+    stream: z.boolean().optional(),
+    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  })
+  .loose();
+
+/** Open WebUI's extra fields, which an OpenAI-compatible server would refuse as unknown. */
+const astraOnlyFields = ['chat_id', 'id', 'parent_id', 'files', 'features', 'session_id', 'tool_ids', 'variables', 'model_item', 'background_tasks', 'metadata'];
+
+export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post('/api/chat/completions', async (request, reply) => {
+    const routeStartedAt = performance.now();
+    const principal = principalOf(request);
+    const body = parseInput(chatCompletionBody, request.body);
+    const model = await modelFor(gateway, principal, body.model);
+    const upstreamBody: Record<string, unknown> = { ...body };
+    for (const field of astraOnlyFields) delete upstreamBody[field];
+    const includeUsage = body.stream_options?.include_usage === true;
+    const build = (candidate: RelayCandidate): { path: string; body: string } =>
+      candidate.connection.kind === 'openai'
+        ? { path: '/chat/completions', body: JSON.stringify({ ...upstreamBody, model: candidate.upstreamId }) }
+        : { path: '/api/chat', body: JSON.stringify(toOllamaChatRequest({ ...upstreamBody, model: candidate.upstreamId } as never)) };
+
+    await forward(gateway, request, reply, {
+      principal,
+      candidates: candidatesFor(gateway, model),
+      routeStartedAt,
+      build,
+      stream:
+        body.stream === true
+          ? {
+              protocol: 'openai-sse',
+              translator: (candidate) =>
+                candidate.connection.kind === 'openai' ? passThroughTranslator('openai') : ollamaToOpenAiTranslator({ model: model.id, includeUsage }),
+            }
+          : undefined,
+      translateWhole: (candidate, bytes) =>
+        candidate.connection.kind === 'openai'
+          ? { contentType: 'application/json', body: bytes }
+          : { contentType: 'application/json', body: JSON.stringify(ollamaChatToOpenAiCompletion(JSON.parse(bytes.toString('utf8')), { id: `chatcmpl-${crypto.randomUUID()}`, model: model.id })) },
+    });
+  });
+}

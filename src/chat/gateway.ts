@@ -1,0 +1,78 @@
+/**
+ * What every model-taking route shares: finding the model the caller asked for (checking they may
+ * use it), ordering the connections that serve it, and the headers and timeouts of upstream calls.
+ */
+import type { Principal } from '../auth';
+import type { Config } from '../config';
+import type { ConnectionKind, ConnectionRegistry, LoadBalancer } from '../connections';
+import { AstraError, badRequest } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { CatalogModel, ModelAccess, ModelCatalog } from '../models';
+import type { RelayCandidate, RelayDeps } from '../providers';
+
+export interface Gateway {
+  config: Config;
+  registry: ConnectionRegistry;
+  catalog: ModelCatalog;
+  access: ModelAccess;
+  balancer: LoadBalancer;
+  logger: Logger;
+}
+
+export function relayDeps(gateway: Gateway): RelayDeps {
+  const timeouts = gateway.config.timeouts;
+  return {
+    registry: gateway.registry,
+    balancer: gateway.balancer,
+    logger: gateway.logger,
+    timeouts: {
+      firstTokenMs: timeouts.firstTokenSeconds * 1000,
+      idleMs: timeouts.streamIdleSeconds * 1000,
+      totalMs: timeouts.totalSeconds === undefined ? undefined : timeouts.totalSeconds * 1000,
+    },
+  };
+}
+
+/**
+ * The model named in a request, if the caller may use it. An unknown model and one the caller may
+ * not use get the same 404, so model names are not revealed to those who cannot use them.
+ */
+export async function modelFor(gateway: Gateway, principal: Principal, modelId: unknown): Promise<CatalogModel> {
+  if (typeof modelId !== 'string' || modelId === '') throw badRequest('model: is required');
+  const model = await gateway.catalog.resolve(modelId);
+  if (model === undefined || !gateway.access.canUse(principal.user, model.id)) {
+    throw new AstraError('not_found', `Model ${modelId} not found: it is not served by any connected model server, or you may not use it`);
+  }
+  return model;
+}
+
+/** The connections to try for a model, best first; only those of `kind` when the route needs one protocol. */
+export function candidatesFor(gateway: Gateway, model: CatalogModel, kind?: ConnectionKind): RelayCandidate[] {
+  const served = kind === undefined ? model.servedBy : model.servedBy.filter((entry) => entry.connection.kind === kind);
+  if (served.length === 0) {
+    throw new AstraError('not_found', `Model ${model.id} is not served by any ${kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'} connection`);
+  }
+  return gateway.balancer.order(served, (connectionId) => gateway.catalog.isDown(connectionId));
+}
+
+/** Headers for a model server: its key, and who is asking when ENABLE_FORWARD_USER_INFO_HEADERS is on. */
+export function upstreamHeaders(gateway: Gateway, candidate: RelayCandidate, principal: Principal, extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { ...extra };
+  if (candidate.connection.apiKey) headers.authorization = `Bearer ${candidate.connection.apiKey}`;
+  if (gateway.config.connections.forwardUserInfoHeaders) {
+    const user = principal.user;
+    headers['x-openwebui-user-name'] = encodeURIComponent(user.name);
+    headers['x-openwebui-user-id'] = user.id;
+    headers['x-openwebui-user-email'] = user.email;
+    headers['x-openwebui-user-role'] = user.role;
+  }
+  return headers;
+}
+
+/** A `Server-Timing` header value from milliseconds per step. */
+export function serverTiming(steps: Record<string, number | undefined>): string {
+  return Object.entries(steps)
+    .filter((entry): entry is [string, number] => entry[1] !== undefined)
+    .map(([name, milliseconds]) => `${name};dur=${milliseconds.toFixed(2)}`)
+    .join(', ');
+}

@@ -1,0 +1,67 @@
+/**
+ * Who may use which model, as an admin set it: everyone (the default), admins only, or listed users.
+ * Settings are few: all of them live in memory, reloaded when any process changes one.
+ */
+import type { Kysely } from 'kysely';
+import type { PubSub, Schema } from '../storage';
+
+export type ModelVisibility = 'everyone' | 'admins' | 'users';
+
+export interface ModelSetting {
+  modelId: string;
+  access: ModelVisibility;
+  userIds: string[];
+}
+
+const channel = 'models:settings-changed';
+
+export class ModelAccess {
+  private settings = new Map<string, ModelSetting>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly pubSub: PubSub,
+    /** BYPASS_MODEL_ACCESS_CONTROL: every signed-in user may use every model. */
+    private readonly bypass: boolean,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.unsubscribe = await this.pubSub.subscribe(channel, () => void this.reload());
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  canUse(user: { id: string; role: string }, modelId: string): boolean {
+    if (this.bypass || user.role === 'admin') return true;
+    const setting = this.settings.get(modelId);
+    if (setting === undefined || setting.access === 'everyone') return true;
+    return setting.access === 'users' && setting.userIds.includes(user.id);
+  }
+
+  settingOf(modelId: string): ModelSetting {
+    return this.settings.get(modelId) ?? { modelId, access: 'everyone', userIds: [] };
+  }
+
+  async update(setting: ModelSetting): Promise<ModelSetting> {
+    const row = { model_id: setting.modelId, access: setting.access, user_ids: JSON.stringify(setting.userIds), updated_at: Date.now() };
+    await this.db
+      .insertInto('model_settings')
+      .values(row)
+      .onConflict((conflict) => conflict.column('model_id').doUpdateSet({ access: row.access, user_ids: row.user_ids, updated_at: row.updated_at }))
+      .execute();
+    this.settings.set(setting.modelId, setting);
+    await this.pubSub.publish(channel, setting.modelId);
+    return setting;
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.db.selectFrom('model_settings').selectAll().execute();
+    this.settings = new Map(
+      rows.map((row) => [row.model_id, { modelId: row.model_id, access: row.access as ModelVisibility, userIds: JSON.parse(row.user_ids) as string[] }]),
+    );
+  }
+}
