@@ -4,13 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerAuth } from './auth';
+import { isAdminRequest, registerAuth } from './auth';
 import { registerChat } from './chat';
 import { registerConnectionRoutes } from './connections';
 import { registerModels } from './models';
 import {
   registerErrorHandling,
   registerHealthRoutes,
+  registerMetricsRoute,
   registerPublicConfigRoute,
   registerRequestLogging,
   registerSecurityHeaders,
@@ -43,6 +44,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   registerAuth(app, services.auth, config);
   registerHealthRoutes(app, { database: services.database, keyValue: services.keyValue, isReady: () => ready });
   registerPublicConfigRoute(app, { config, version, users: services.auth.users });
+  registerMetricsRoute(app, { access: { token: config.metricsToken, isAdmin: (request) => isAdminRequest(services.auth, request) } });
   registerConnectionRoutes(app, { registry: services.connections, config });
   registerModels(app, services.models);
   registerChat(app, {

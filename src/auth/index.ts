@@ -3,7 +3,7 @@
  * `createAuth` wires the stores to the shared storage; `registerAuth` adds the routes and the
  * per-request authentication to a Fastify app.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { Logger } from '../core/logger';
 import type { Database, KeyValue, PubSub } from '../storage';
@@ -13,7 +13,7 @@ import { AuthEvents } from './auth-events';
 import { Authenticator } from './authenticator';
 import { registerAuthsRoutes } from './auths-routes';
 import { LoginThrottle } from './login-throttle';
-import { registerRequestAuth } from './request-auth';
+import { credentialsOf, registerRequestAuth } from './request-auth';
 import { SessionStore } from './sessions';
 import { UserStore } from './users';
 import { registerUsersRoutes } from './users-routes';
@@ -74,4 +74,12 @@ export function registerAuth(app: FastifyInstance, auth: Auth, config: Config): 
   registerRequestAuth(app, { authenticator: auth.authenticator, allowedOrigins: config.server.corsAllowOrigins });
   registerAuthsRoutes(app, { accounts: auth.accounts, apiKeys: auth.apiKeys });
   registerUsersRoutes(app, { accounts: auth.accounts, users: auth.users });
+}
+
+/** Whether the request carries the credentials of a signed-in admin (for routes that check it themselves). */
+export async function isAdminRequest(auth: Auth, request: FastifyRequest): Promise<boolean> {
+  const credentials = credentialsOf(request);
+  if (credentials === undefined) return false;
+  const principal = await auth.authenticator.resolve(credentials.token);
+  return principal?.user.role === 'admin';
 }

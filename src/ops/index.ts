@@ -4,3 +4,4 @@ export { registerHealthRoutes } from './health-routes';
 export { registerPublicConfigRoute } from './public-config-route';
 export { registerRequestLogging } from './request-logging';
 export { registerSecurityHeaders } from './security-headers';
+export { registerMetricsRoute, type MetricsAccess } from './metrics-route';
