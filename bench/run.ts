@@ -1,34 +1,57 @@
 /**
  * `npm run bench`: starts the built server (dist/main.js) in fresh processes and prints start-up time,
- * idle memory and the cost of authentication, each against its target. Exits 0 when a target is
- * missed (it is a report) and 1 when the bench itself could not measure (e.g. the server did not start).
+ * idle memory and the cost of authentication, then the gateway figures — added time to first token,
+ * added delay per token, non-streamed throughput (each against direct and a bare proxy floor),
+ * 1,000 concurrent streams, model lists and a hung model server — each against its target. Exits 0
+ * when a target is missed (it is a report) and 1 when the bench itself could not measure (e.g. the
+ * server did not start).
  *
- *   tsx bench/run.ts [--only startup,idleMemory,authThroughput] [--server path/to/main.js]
+ *   tsx bench/run.ts [--only startup,idleMemory,…] [--server path/to/main.js] [--cpu-prof]
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authThroughputSection } from './auth-throughput.js';
 import { cleanUpNow, installCleanupHandlers } from './cleanup.js';
+import { cpuProfileArguments, summarizeProfiles } from './cpu-profile.js';
+import { machineBusyPercent } from './cpu-usage.js';
+import { hungUpstreamSection } from './hung-upstream.js';
 import { idleMemorySection } from './idle-memory.js';
+import { manyStreamsSection } from './many-streams.js';
+import { modelListSection } from './model-list.js';
+import { gatewayThroughputSection } from './gateway-throughput.js';
+import { gatewayTtftSection } from './gateway-ttft.js';
 import { formatTable, writeJsonReport } from './report.js';
 import type { BenchContext, Section } from './section.js';
 import { startupSection } from './startup.js';
+import { tokenDelaySection } from './token-delay.js';
 
 /** The sections, in the order they run and print. */
-const sections: readonly Section[] = [startupSection, idleMemorySection, authThroughputSection];
+const sections: readonly Section[] = [
+  startupSection,
+  idleMemorySection,
+  authThroughputSection,
+  gatewayTtftSection,
+  tokenDelaySection,
+  gatewayThroughputSection,
+  manyStreamsSection,
+  modelListSection,
+  hungUpstreamSection,
+];
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = resolve(benchDirectory, '..');
 const resultsPath = join(benchDirectory, 'results', 'latest.json');
+const profilesDirectory = join(benchDirectory, 'results', 'profiles');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
       server: { type: 'string', default: join(repositoryRoot, 'dist', 'main.js') },
+      'cpu-prof': { type: 'boolean', default: false },
     },
   });
   const wanted = values.only?.split(',').map((key) => key.trim());
@@ -44,10 +67,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  const profiling = values['cpu-prof'] === true;
+  if (profiling) rmSync(profilesDirectory, { recursive: true, force: true });
   const context: BenchContext = {
     serverEntry,
     progress: (message) => process.stderr.write(`  … ${message}\n`),
+    astraNodeArguments: (label) => (profiling ? cpuProfileArguments(join(profilesDirectory, label)) : []),
   };
+  // Other work on the machine skews every figure: say how much there was when the run began.
+  const busyBeforePercent = Math.round(await machineBusyPercent(1_000));
   const startedAt = new Date();
   const figures: Record<string, unknown> = {};
   const failures: Record<string, string> = {};
@@ -58,7 +86,7 @@ async function main(): Promise<number> {
     try {
       const result = await section.run(context);
       figures[section.key] = result.figures;
-      tables.push(formatTable(section, result.rows));
+      tables.push([formatTable(section, result.rows), ...(result.notes ?? []).map((note) => `  ${note}`)].join('\n'));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       failures[section.key] = message;
@@ -66,16 +94,21 @@ async function main(): Promise<number> {
     }
   }
 
-  console.log(`\nAstra bench — node ${process.version}, ${cpus().length} CPU cores, ${startedAt.toISOString()}\n`);
+  console.log(
+    `\nAstra bench — node ${process.version}, ${cpus().length} CPU cores, ${startedAt.toISOString()}; ` +
+      `machine ${busyBeforePercent} % busy with other work in the second before the run\n`,
+  );
   console.log(tables.join('\n\n'));
   const json = writeJsonReport(resultsPath, {
     date: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
     node: process.version,
     cpus: cpus().length,
+    machineBusyBeforePercent: busyBeforePercent,
     ...figures,
     ...(Object.keys(failures).length > 0 ? { failures } : {}),
   });
+  if (profiling) console.log(['', 'Astra CPU profiles (--cpu-prof)', ...summarizeProfiles(profilesDirectory, repositoryRoot)].join('\n'));
   console.log(`\n${json}`);
   console.log(`(written to ${resultsPath.slice(repositoryRoot.length + 1)})`);
   return Object.keys(failures).length > 0 ? 1 : 0;

@@ -15,6 +15,8 @@ export interface SectionResult {
   rows: Row[];
   /** Numbers only (or lists/objects of numbers), written to bench/results/latest.json. */
   figures: Record<string, unknown>;
+  /** Lines printed under the table (e.g. what could not be measured, and why). */
+  notes?: string[];
 }
 
 export interface BenchContext {
@@ -22,6 +24,8 @@ export interface BenchContext {
   serverEntry: string;
   /** A progress line on stderr (the report itself goes to stdout). */
   progress(message: string): void;
+  /** Node options for an Astra process a section starts (with `--cpu-prof`: profile into a folder named `label`). */
+  astraNodeArguments(label: string): string[];
 }
 
 export interface Section {

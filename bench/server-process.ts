@@ -21,6 +21,8 @@ export interface ServerOptions {
   dataDirectory: string;
   /** Extra environment on top of the bench defaults. */
   environment?: Record<string, string>;
+  /** Node options before the entry, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (not allowed in NODE_OPTIONS). */
+  nodeArguments?: string[];
 }
 
 export interface RunningServer {
@@ -95,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let exitDescription: string | undefined;
 
   const started = performance.now();
-  const child = spawn(process.execPath, [options.entry, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), options.entry, 'serve'], {
     env: serverEnvironment(port, options),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -29,3 +29,25 @@ export function summaryFigures(summary: Summary, convert: (value: number) => num
   const figure = (value: number): number => round(convert(value));
   return { median: figure(summary.median), min: figure(summary.min), max: figure(summary.max), rounds: summary.values.map(figure) };
 }
+
+/** The p-th percentile (0–100) of `values`, interpolating linearly between the two nearest ranks. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('no values for a percentile');
+  const sorted = [...values].sort((left, right) => left - right);
+  return percentileOfSorted(sorted, p);
+}
+
+/** Like `percentile`, for values already sorted ascending (no copy). */
+export function percentileOfSorted(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error('no values for a percentile');
+  const rank = (p / 100) * (sorted.length - 1);
+  const below = Math.floor(rank);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const fraction = rank - below;
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * fraction;
+}
+
+/** The median of a list (a shorthand for summarize(values).median). */
+export function median(values: readonly number[]): number {
+  return summarize(values).median;
+}

@@ -22,7 +22,12 @@ import { version } from './version';
 /** JSON bodies larger than this are refused with 413 before they are read whole. */
 export const jsonBodyLimitBytes = 1024 * 1024;
 
-export async function buildApp(services: Services): Promise<FastifyInstance> {
+/** Settings no deployment needs but tests do (shorter intervals). */
+export interface AppTuning {
+  streamPingIntervalMs?: number;
+}
+
+export async function buildApp(services: Services, tuning: AppTuning = {}): Promise<FastifyInstance> {
   const { config } = services;
   let ready = false;
   const app = Fastify({
@@ -54,6 +59,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     access: services.models.access,
     balancer: services.balancer,
     logger: services.logger,
+    streamPingIntervalMs: tuning.streamPingIntervalMs,
   });
 
   app.addHook('onReady', (done) => {

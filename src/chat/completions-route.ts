@@ -6,7 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
 import { parseInput, z } from '../core/validation';
-import { ollamaChatToOpenAiCompletion, ollamaToOpenAiTranslator, passThroughTranslator, toOllamaChatRequest, type RelayCandidate } from '../providers';
+import {
+  ollamaChatToOpenAiCompletion,
+  ollamaToOpenAiTranslator,
+  passThroughTranslator,
+  serverLabel,
+  toOllamaChatRequest,
+  UpstreamError,
+  upstreamFailures,
+  type RelayCandidate,
+} from '../providers';
 import { forward } from './forward';
 import { candidatesFor, modelFor, type Gateway } from './gateway';
 
@@ -50,10 +59,13 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway)
                 candidate.connection.kind === 'openai' ? passThroughTranslator('openai') : ollamaToOpenAiTranslator({ model: model.id, includeUsage }),
             }
           : undefined,
-      translateWhole: (candidate, bytes) =>
-        candidate.connection.kind === 'openai'
-          ? { contentType: 'application/json', body: bytes }
-          : { contentType: 'application/json', body: JSON.stringify(ollamaChatToOpenAiCompletion(JSON.parse(bytes.toString('utf8')), { id: `chatcmpl-${crypto.randomUUID()}`, model: model.id })) },
+      translateWhole: (candidate, bytes) => {
+        if (candidate.connection.kind === 'openai') return { contentType: 'application/json', body: bytes };
+        const completion = ollamaChatToOpenAiCompletion(JSON.parse(bytes.toString('utf8')), { id: `chatcmpl-${crypto.randomUUID()}`, model: model.id });
+        // A 200 that carries an error (or an answer without its end) is a failed generation, not a completion.
+        if ('error' in completion) throw new UpstreamError(upstreamFailures.reported(serverLabel(candidate.connection.baseUrl), completion.error.message));
+        return { contentType: 'application/json', body: JSON.stringify(completion) };
+      },
     });
   });
 }

@@ -9,7 +9,10 @@ import { candidatesFor, modelFor, type Gateway } from './gateway';
 export const embeddingsBody = z
   .object({
     model: z.string().min(1).max(500),
-    input: z.union([z.string(), z.array(z.string()).min(1).max(10_000), z.array(z.number()), z.array(z.array(z.number()))]),
+    input: z.union([z.string(), z.array(z.string()).min(1).max(10_000), z.array(z.number()), z.array(z.array(z.number()))], {
+      // Zod's own words for a failed union ("Invalid input") would not say what is expected.
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string, an array of strings, or token arrays'),
+    }),
     encoding_format: z.enum(['float', 'base64']).optional(),
   })
   .loose();

@@ -5,14 +5,20 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth';
+import { isAstraError } from '../core/errors';
 import {
   ClientStream,
   relayOnce,
   relayStream,
+  serverLabel,
+  serverOwnAnswer,
+  UpstreamError,
+  upstreamFailures,
   type ClientProtocol,
   type ExchangeTimings,
   type RelayCandidate,
   type StreamTranslator,
+  type WholeAnswer,
 } from '../providers';
 import { relayDeps, serverTiming, upstreamHeaders, type Gateway } from './gateway';
 
@@ -39,23 +45,20 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
       'upstream-connect': timings.requestSentAt === undefined ? undefined : timings.requestSentAt - timings.startedAt,
       'upstream-first-byte': timings.headersAt === undefined ? undefined : timings.headersAt - timings.startedAt,
     });
-  const plan = {
-    candidates: options.candidates,
-    request: (candidate: RelayCandidate) => {
+  // Built before anything is sent: a body a server cannot take (an Ollama request with a remote
+  // image, say) is the client's 400 now, not an exception in the middle of a relay or a failover.
+  const requests = new Map(
+    options.candidates.map((candidate) => {
       const { path, body } = options.build(candidate);
-      return {
-        baseUrl: candidate.connection.baseUrl,
-        path,
-        method: 'POST' as const,
-        headers: upstreamHeaders(gateway, candidate, options.principal, { 'content-type': 'application/json' }),
-        body,
-      };
-    },
-  };
+      const headers = upstreamHeaders(gateway, candidate, options.principal, { 'content-type': 'application/json' });
+      return [candidate, { baseUrl: candidate.connection.baseUrl, path, method: 'POST' as const, headers, body }];
+    }),
+  );
+  const plan = { candidates: options.candidates, request: (candidate: RelayCandidate) => requests.get(candidate)! };
 
   if (options.stream) {
     const streamOptions = options.stream;
-    const client = new ClientStream(reply, streamOptions.protocol);
+    const client = new ClientStream(reply, streamOptions.protocol, gateway.streamPingIntervalMs);
     await relayStream(
       deps,
       { ...plan, translator: streamOptions.translator, onHeaders: (timings) => client.setHeader('server-timing', timing(timings)) },
@@ -66,12 +69,40 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
   }
 
   const abort = new AbortController();
-  reply.raw.on('close', () => abort.abort());
-  const answer = await relayOnce(deps, plan, abort.signal);
-  const translated = options.translateWhole?.(answer.candidate, answer.body);
+  // Only a client that left early aborts: a normal close after the answer must not pay for an abort.
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  let answer: WholeAnswer;
+  try {
+    answer = await relayOnce(deps, plan, abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted) {
+      // The client went away and the upstream request with it: there is no one to answer.
+      reply.hijack();
+      return;
+    }
+    const own = error instanceof UpstreamError ? serverOwnAnswer(error) : undefined;
+    if (own === undefined) throw error;
+    // The server's own refusal (an unknown model, a bad field) goes back as it was, as when streaming.
+    await reply.code(own.status).type(own.contentType ?? 'application/json').send(own.body);
+    return;
+  }
+  const translated = translateWhole(options, answer);
   const contentType = translated?.contentType ?? firstHeader(answer.headers['content-type']) ?? 'application/json';
   reply.header('server-timing', timing(answer.timings)).type(contentType);
   await reply.send(translated?.body ?? answer.body);
+}
+
+/** The client's version of a whole answer; an answer that cannot be read is the server's fault (502), not the client's. */
+function translateWhole(options: ForwardOptions, answer: WholeAnswer): { contentType: string; body: string | Buffer } | undefined {
+  try {
+    return options.translateWhole?.(answer.candidate, answer.body);
+  } catch (error) {
+    if (isAstraError(error)) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UpstreamError(upstreamFailures.malformed(serverLabel(answer.candidate.connection.baseUrl), detail), error);
+  }
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

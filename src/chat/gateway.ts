@@ -17,6 +17,8 @@ export interface Gateway {
   access: ModelAccess;
   balancer: LoadBalancer;
   logger: Logger;
+  /** How often a stream still waiting for its first token gets a `: ping` (tests shorten it). */
+  streamPingIntervalMs?: number;
 }
 
 export function relayDeps(gateway: Gateway): RelayDeps {

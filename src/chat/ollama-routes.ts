@@ -11,7 +11,23 @@ import { fetchJson, passThroughTranslator } from '../providers';
 import { forward } from './forward';
 import { candidatesFor, modelFor, type Gateway } from './gateway';
 
-const modelBody = z.looseObject({ model: z.string().min(1).max(500).optional(), name: z.string().min(1).max(500).optional(), stream: z.boolean().optional() });
+const modelFields = { model: z.string().min(1).max(500).optional(), name: z.string().min(1).max(500).optional(), stream: z.boolean().optional() };
+
+/**
+ * What each route checks besides the model: the fields a model server would otherwise misread
+ * (Ollama answers a chat whose `messages` is not a list as if there were none). Left out, they
+ * keep Ollama's meaning (no messages or prompt: load the model).
+ */
+const bodies = {
+  chat: z.looseObject({ ...modelFields, messages: z.array(z.looseObject({ role: z.string().min(1), content: z.string().optional() })).max(100_000).optional() }),
+  generate: z.looseObject({ ...modelFields, prompt: z.string().optional(), system: z.string().optional() }),
+  embed: z.looseObject({
+    ...modelFields,
+    input: z.union([z.string(), z.array(z.string()).max(10_000)], { error: 'must be a string or an array of strings' }).optional(),
+  }),
+  embeddings: z.looseObject({ ...modelFields, prompt: z.string().optional() }),
+  show: z.looseObject(modelFields),
+};
 
 export function registerOllamaRoutes(app: FastifyInstance, gateway: Gateway): void {
   const ollamaConnections = () => gateway.registry.enabled().filter((connection) => connection.kind === 'ollama');
@@ -61,7 +77,7 @@ export function registerOllamaRoutes(app: FastifyInstance, gateway: Gateway): vo
     app.post(`/ollama/api/${path}`, async (request, reply) => {
       const routeStartedAt = performance.now();
       const principal = principalOf(request);
-      const body = parseInput(modelBody, request.body);
+      const body = parseInput(bodies[path], request.body) as z.output<typeof bodies.show>;
       const model = await modelFor(gateway, principal, body.model ?? body.name);
       await forward(gateway, request, reply, {
         principal,

@@ -123,7 +123,8 @@ export function readConnectionsConfig(reader: EnvironmentReader, cwd: string): C
     show: (value) => value.caFile ?? String(value.verify),
   });
   if (!tls.verify) reader.warn("AIOHTTP_CLIENT_SESSION_SSL=false: model servers' TLS certificates are not checked");
-  const poolConnections = reader.read('AIOHTTP_POOL_CONNECTIONS', wholeNumber({ min: 0 }), 100);
+  // No limit by default: a limit would make the 101st streaming user wait on the others' answers.
+  const poolConnections = reader.read('AIOHTTP_POOL_CONNECTIONS', wholeNumber({ min: 0 }), 0);
   const poolConnectionsPerHost = reader.read('AIOHTTP_POOL_CONNECTIONS_PER_HOST', wholeNumber({ min: 0 }), 0, {
     defaultNote: 'no limit per host',
   });

@@ -54,7 +54,7 @@ const defaults: Config = {
     openAiApiKeys: [],
     forwardUserInfoHeaders: false,
     tls: { verify: true, caFile: undefined },
-    poolConnections: 100,
+    poolConnections: 0,
     poolConnectionsPerHost: 0,
     poolDnsTtlSeconds: 300,
   },

@@ -67,7 +67,7 @@ export interface ConnectionEnvConfig {
   forwardUserInfoHeaders: boolean; // ENABLE_FORWARD_USER_INFO_HEADERS (false)
   /** AIOHTTP_CLIENT_SESSION_SSL: true/false, or a CA bundle path. */
   tls: { verify: boolean; caFile: string | undefined };
-  poolConnections: number; // AIOHTTP_POOL_CONNECTIONS (100; 0 = no limit)
+  poolConnections: number; // AIOHTTP_POOL_CONNECTIONS (0 = no limit, the default)
   poolConnectionsPerHost: number; // AIOHTTP_POOL_CONNECTIONS_PER_HOST (0 = no limit)
   poolDnsTtlSeconds: number; // AIOHTTP_POOL_DNS_TTL (300)
 }

@@ -3,6 +3,7 @@
  * connection on that origin, kept alive between requests, with cached DNS answers and the TLS
  * settings of AIOHTTP_CLIENT_SESSION_SSL.
  */
+import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { ConnectionEnvConfig } from '../config';
@@ -39,9 +40,18 @@ export async function poolSettingsFrom(config: ConnectionEnvConfig): Promise<Poo
   };
 }
 
-/** `http://host:11434/v1` → `http://host:11434`. */
+const origins = new Map<string, string>();
+
+/** `http://host:11434/v1` → `http://host:11434`; remembered, as it is asked on every request. */
 export function originOf(baseUrl: string): string {
-  return new URL(baseUrl).origin;
+  let origin = origins.get(baseUrl);
+  if (origin === undefined) {
+    origin = new URL(baseUrl).origin;
+    // A handful of connections in practice; the bound only guards against unbounded growth.
+    if (origins.size > 10_000) origins.clear();
+    origins.set(baseUrl, origin);
+  }
+  return origin;
 }
 
 export interface OriginDispatcher {
@@ -67,7 +77,7 @@ export function dnsCache(settings: PoolSettings): DnsInterceptor | undefined {
  * to the resolved IP; the Agent keeps one pool per address. No headers or body timeout is set:
  * the callers bound each phase of their own requests (first byte, first token, idle gaps).
  */
-export function createOriginDispatcher(settings: PoolSettings, dns: DnsInterceptor | undefined): OriginDispatcher {
+export function createOriginDispatcher(settings: PoolSettings, dns: DnsInterceptor | undefined, origin?: string): OriginDispatcher {
   const agent = new Agent({
     connections: settings.connectionsPerOrigin,
     pipelining: 1,
@@ -79,7 +89,9 @@ export function createOriginDispatcher(settings: PoolSettings, dns: DnsIntercept
       ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     },
   });
-  const dispatcher = dns === undefined ? agent : agent.compose(dns);
+  // An address needs no lookup: skip the DNS cache's work on every request to it.
+  const needsLookup = origin === undefined || isIP(new URL(origin).hostname.replace(/^\[|\]$/g, '')) === 0;
+  const dispatcher = dns === undefined || !needsLookup ? agent : agent.compose(dns);
   return { dispatcher, close: () => agent.close(), destroy: () => agent.destroy() };
 }
 
@@ -101,7 +113,7 @@ export class UpstreamPools {
     const origin = originOf(baseUrl);
     let pool = this.pools.get(origin);
     if (pool === undefined) {
-      pool = createOriginDispatcher(this.settings, this.dns);
+      pool = createOriginDispatcher(this.settings, this.dns, origin);
       this.pools.set(origin, pool);
     }
     return pool.dispatcher;

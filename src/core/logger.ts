@@ -29,3 +29,10 @@ export function createLogger(options: { level: LevelWithSilent; pretty?: boolean
     options.destination ?? pino.destination({ fd: 1, sync: false }),
   );
 }
+
+const quieterThanInfo = new Set(['warn', 'error', 'fatal', 'silent']);
+
+/** Whether info lines are written at `level`: checked before building a line, so an off level costs nothing. */
+export function infoEnabled(level: string): boolean {
+  return !quieterThanInfo.has(level);
+}

@@ -12,10 +12,12 @@ export function registerErrorHandling(app: FastifyInstance, options: { bodyLimit
     if (astraError.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }
+    // Ollama's clients read `error`; the rest of Astra's shape stays as it is.
+    const forOllama = request.url.startsWith('/ollama/') ? { error: astraError.message } : {};
     return reply
       .status(astraError.status)
       .headers(astraError.headers)
-      .send({ detail: astraError.message, code: astraError.code });
+      .send({ detail: astraError.message, code: astraError.code, ...forOllama });
   });
 
   app.setNotFoundHandler((request, reply) => {

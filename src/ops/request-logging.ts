@@ -4,6 +4,7 @@
  * passwords or tokens.
  */
 import type { FastifyInstance } from 'fastify';
+import { infoEnabled } from '../core/logger';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,9 +30,3 @@ export function registerRequestLogging(app: FastifyInstance): void {
   });
 }
 
-const quieterThanInfo = new Set(['warn', 'error', 'fatal', 'silent']);
-
-/** Checked before building the log line, so a server logging at WARNING pays nothing per request. */
-function infoEnabled(level: string): boolean {
-  return !quieterThanInfo.has(level);
-}

@@ -11,7 +11,8 @@ import { isAstraError, type AstraError } from '../core/errors';
 
 export type ClientProtocol = 'openai-sse' | 'ollama-ndjson';
 
-const pingIntervalMs = 10_000;
+/** Proxies commonly cut a connection silent for 30–60 s; a ping every 10 s keeps well inside that. */
+export const defaultPingIntervalMs = 10_000;
 const contentTypes: Record<ClientProtocol, string> = {
   'openai-sse': 'text/event-stream; charset=utf-8',
   'ollama-ndjson': 'application/x-ndjson',
@@ -29,6 +30,7 @@ export class ClientStream {
   constructor(
     private readonly reply: FastifyReply,
     private readonly protocol: ClientProtocol,
+    pingIntervalMs = defaultPingIntervalMs,
   ) {
     // From here on we write the raw response ourselves.
     reply.hijack();
@@ -88,6 +90,9 @@ export class ClientStream {
     });
     // Each write goes out at once: no Nagle delay between tokens.
     raw.socket?.setNoDelay(true);
+    // writeHead only stores the head until the first body write; send it now, so the client sees
+    // the answer begin while the first token is still being generated.
+    raw.flushHeaders();
   }
 
   /** Writes bytes for the client now. Returns false when the client should be given time to drain. */
@@ -127,7 +132,8 @@ export class ClientStream {
     if (!this.committed) {
       this.committed = true;
       this.ended = true;
-      const body = JSON.stringify({ detail: message, code });
+      // Ollama's clients read `error`; OpenAI-style clients read Astra's `detail`.
+      const body = JSON.stringify(this.protocol === 'ollama-ndjson' ? { detail: message, code, error: message } : { detail: message, code });
       this.reply.raw.writeHead(astraError?.status ?? 500, {
         ...(this.reply.getHeaders() as Record<string, string>),
         ...this.extraHeaders,

@@ -2,10 +2,10 @@
 export type { ChatEvent, ChatEventOf, FinishReason, Usage } from './events';
 export * from './openai';
 export * from './ollama';
-export { ClientStream, passThroughError, type ClientProtocol } from './client-stream';
+export { ClientStream, defaultPingIntervalMs, passThroughError, type ClientProtocol } from './client-stream';
 export { fetchJson } from './fetch-json';
-export { failClient, relayStream, type RelayCandidate, type RelayDeps, type RelayPlan, type StreamTranslator } from './relay';
+export { failClient, relayStream, serverOwnAnswer, type RelayCandidate, type RelayDeps, type RelayPlan, type StreamTranslator } from './relay';
 export { relayOnce, type WholeAnswer } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';
-export { parseRetryAfter, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
+export { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
 export { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';

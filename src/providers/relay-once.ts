@@ -1,9 +1,12 @@
 /**
- * The non-streaming relay: one whole answer, with the same failover as the streaming one. Either
- * the answer (status 2xx, its headers and body, and which candidate gave it) or an UpstreamError.
+ * The non-streaming relay: one whole answer, with the same failover as the streaming one (the next
+ * candidate on a refused connection, a 5xx or a short 429; one more try of the last candidate after
+ * a short Retry-After). Either the answer (status 2xx, its headers and body, and which candidate
+ * gave it) or an UpstreamError; when `signal` aborts (the client went away), the upstream request
+ * is aborted and the promise rejects with the signal's reason.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RelayCandidate, RelayDeps, RelayPlan } from './relay';
+import { longestRetryWaitMs, type RelayCandidate, type RelayDeps, type RelayPlan } from './relay';
 import type { UpstreamError } from './upstream-error';
 import { startExchange, type Exchange, type ExchangeTimings } from './upstream-exchange';
 
@@ -17,12 +20,31 @@ export interface WholeAnswer {
 export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, signal: AbortSignal): Promise<WholeAnswer> {
   return new Promise((resolve, reject) => {
     let index = 0;
+    let retriedAfterWait = false;
     let exchange: Exchange | undefined;
-    signal.addEventListener('abort', () => exchange?.abort(), { once: true });
+    let release: (() => void) | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      clearTimeout(retryTimer);
+      exchange?.abort();
+      // An aborted exchange tells its sink nothing, so the in-flight count is given back here;
+      // otherwise the connection would look busy for ever and lose its share of requests.
+      release?.();
+      reject(signal.reason);
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (): void => {
+      release?.();
+      signal.removeEventListener('abort', onAbort);
+    };
 
     const attempt = (): void => {
       const candidate = plan.candidates[index]!;
-      const release = deps.balancer.acquire(candidate.connection.id);
+      release = deps.balancer.acquire(candidate.connection.id);
       const chunks: Buffer[] = [];
       let headers: IncomingHttpHeaders = {};
       exchange = startExchange(
@@ -36,17 +58,27 @@ export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, 
             return true;
           },
           onEnd() {
-            release();
+            settle();
             resolve({ candidate, headers, body: Buffer.concat(chunks), timings: exchange!.timings });
           },
           onError(error: UpstreamError) {
-            release();
-            if (error.failure.worthRetrying && index + 1 < plan.candidates.length && !signal.aborted) {
-              deps.logger.warn({ connection: candidate.connection.baseUrl, error: error.failure.message }, 'model server failed; trying the next one');
-              index += 1;
-              attempt();
-              return;
+            release?.();
+            const failure = error.failure;
+            if (failure.worthRetrying && !signal.aborted) {
+              if (index + 1 < plan.candidates.length) {
+                deps.logger.warn({ connection: candidate.connection.baseUrl, error: failure.message }, 'model server failed; trying the next one');
+                index += 1;
+                attempt();
+                return;
+              }
+              const wait = failure.retryAfterMs;
+              if (failure.upstreamStatus === 429 && wait !== undefined && wait <= longestRetryWaitMs && !retriedAfterWait) {
+                retriedAfterWait = true;
+                retryTimer = setTimeout(attempt, wait);
+                return;
+              }
             }
+            settle();
             reject(error);
           },
         },

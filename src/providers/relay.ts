@@ -42,7 +42,7 @@ export interface RelayDeps {
 }
 
 /** How long we wait for a short Retry-After on the last candidate before trying it once more. */
-const longestRetryWaitMs = 2_000;
+export const longestRetryWaitMs = 2_000;
 
 /** Streams the answer into `client`; resolves when the relay is over (answered, failed, or client gone). */
 export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStream, reply: FastifyReply): Promise<void> {
@@ -123,12 +123,20 @@ export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStre
 
 /** A model server's own 4xx goes back as it was; everything else in Astra's error shape. */
 export function failClient(client: ClientStream, reply: FastifyReply, error: UpstreamError): void {
+  const own = serverOwnAnswer(error);
+  if (own !== undefined && passThroughError(client, reply, own.status, own.contentType, own.body)) return;
+  client.fail(error);
+}
+
+/**
+ * The model server's own answer to a request it refused (a 4xx other than 429, with its body), which
+ * goes back to the client as it was; undefined for failures Astra describes itself.
+ */
+export function serverOwnAnswer(error: UpstreamError): { status: number; contentType: string | undefined; body: Buffer } | undefined {
   const failure = error.failure;
   const status = failure.upstreamStatus;
-  if (failure.phase === 'status' && status !== undefined && status < 500 && status !== 429 && failure.upstreamBody) {
-    if (passThroughError(client, reply, status, failure.upstreamContentType, failure.upstreamBody)) return;
-  }
-  client.fail(error);
+  if (failure.phase !== 'status' || status === undefined || status >= 500 || status === 429 || !failure.upstreamBody) return undefined;
+  return { status, contentType: failure.upstreamContentType, body: failure.upstreamBody };
 }
 
 export { UpstreamError };

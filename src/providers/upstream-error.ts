@@ -45,6 +45,12 @@ function retryAfterHeader(failure: UpstreamFailure): Record<string, string> {
   return failure.retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) };
 }
 
+/** How errors name a connection: its base URL without credentials, query or trailing slash. */
+export function serverLabel(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '')}`;
+}
+
 const seconds = (milliseconds: number): string => `${Number((milliseconds / 1000).toFixed(3))} s`;
 
 /** Messages for each way a model server can fail. */
@@ -100,6 +106,11 @@ export const upstreamFailures = {
       worthRetrying: status >= 500 || (status === 429 && (retryAfterMs ?? 0) <= 2000),
       timedOut: false,
     };
+  },
+
+  /** A complete 2xx answer that says the generation failed (Ollama's `{"error": …}`, an unfinished answer). */
+  reported(server: string, detail: string): UpstreamFailure {
+    return { phase: 'stream', server, message: `model server at ${server} reported a failure: ${detail}`, worthRetrying: false, timedOut: false };
   },
 
   malformed(server: string, detail: string): UpstreamFailure {

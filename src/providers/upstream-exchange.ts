@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { parseUpstreamErrorBody } from './openai';
-import { parseRetryAfter, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
+import { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
 
 export interface ExchangeTimeouts {
   /** From asking to the first token (AIOHTTP_CLIENT_TIMEOUT). */
@@ -70,8 +70,7 @@ class TimeoutMarker extends Error {
 }
 
 export function startExchange(request: ExchangeRequest, sink: ExchangeSink): Exchange {
-  const url = new URL(request.baseUrl);
-  const server = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const { url, server } = parsedBaseUrl(request.baseUrl);
   const timings: ExchangeTimings = { startedAt: performance.now(), requestSentAt: undefined, headersAt: undefined, firstTokenAt: undefined };
   let phase: UpstreamPhase = 'connect';
   let controller: Dispatcher.DispatchController | undefined;
@@ -208,6 +207,19 @@ export function startExchange(request: ExchangeRequest, sink: ExchangeSink): Exc
       controller?.abort(new Error('aborted'));
     },
   };
+}
+
+const parsedBaseUrls = new Map<string, { url: URL; server: string }>();
+
+/** Base URLs are few and asked for on every request: parse each once. */
+function parsedBaseUrl(baseUrl: string): { url: URL; server: string } {
+  let parsed = parsedBaseUrls.get(baseUrl);
+  if (parsed === undefined) {
+    parsed = { url: new URL(baseUrl), server: serverLabel(baseUrl) };
+    if (parsedBaseUrls.size > 10_000) parsedBaseUrls.clear();
+    parsedBaseUrls.set(baseUrl, parsed);
+  }
+  return parsed;
 }
 
 function joinPath(basePath: string, path: string): string {

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app';
+import { buildApp, type AppTuning } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/core/logger';
 import { closeServices, createServices, type Services } from '../../src/services';
@@ -41,6 +41,7 @@ export interface TestAppOptions {
   shareWith?: TestApp;
   /** Collect every log line (at debug level) here instead of discarding them. */
   logLines?: string[];
+  tuning?: AppTuning;
 }
 
 let counter = 0;
@@ -67,7 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ? createLogger({ level: 'debug', destination: new Writable({ write: (chunk: Buffer, _encoding, done) => (logLines.push(chunk.toString()), done()) }) })
     : createLogger({ level: 'silent' });
   const services = await createServices(config, logger);
-  const app = await buildApp(services);
+  const app = await buildApp(services, options.tuning);
   await app.ready();
 
   const call: TestApp['call'] = (method, url, token, body) =>

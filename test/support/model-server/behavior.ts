@@ -55,6 +55,8 @@ export interface Behavior {
   /** Delay and fault for the model-list and metadata endpoints: /v1/models, /api/tags, /api/ps, /api/show, /api/version. */
   listModelsDelayMs: number;
   listModelsFault: ListModelsFault;
+  /** When true, each streamed reply token carries the moment it was written: "Token3 " becomes "Token3@<performance.now() in ms> ". For benchmarks in the same process (same clock). */
+  stampTokens: boolean;
 }
 
 export const DEFAULT_BEHAVIOR: Readonly<Behavior> = Object.freeze({
@@ -73,6 +75,7 @@ export const DEFAULT_BEHAVIOR: Readonly<Behavior> = Object.freeze({
   retryAfterSeconds: 1,
   listModelsDelayMs: 0,
   listModelsFault: 'none',
+  stampTokens: false,
 });
 
 const NUMBER_KEYS = [
@@ -113,6 +116,7 @@ export function validateBehavior(partial: unknown): Partial<Behavior> {
     throw new Error('behaviour knob "replyText" must be a string or null');
   }
   if ('echo' in record && typeof record.echo !== 'boolean') throw new Error('behaviour knob "echo" must be a boolean');
+  if ('stampTokens' in record && typeof record.stampTokens !== 'boolean') throw new Error('behaviour knob "stampTokens" must be a boolean');
   return record as Partial<Behavior>;
 }
 

@@ -89,7 +89,9 @@ export class Exchange {
         if (!socket.destroyed) socket.resetAndDestroy();
       }, 20);
     };
-    if (socket.writableLength > 0) socket.once('drain', reset);
+    // 'drain' only comes after a write that returned false; otherwise what is buffered (a corked
+    // head and body, say) leaves well within the pause.
+    if (socket.writableNeedDrain) socket.once('drain', reset);
     else reset();
   }
 }

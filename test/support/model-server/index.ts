@@ -16,7 +16,7 @@ export {
 } from './behavior';
 export type { AbortedRequest, RecordedRequest } from './exchange';
 export { DEFAULT_OLLAMA_MODELS, DEFAULT_OPENAI_MODELS } from './model-catalog';
-export { defaultReplyText, fillerToken, splitIntoWordTokens, thinkingTokens } from './reply-text';
+export { defaultReplyText, fillerToken, splitIntoWordTokens, stampToken, thinkingTokens } from './reply-text';
 export { embeddingVector } from './embeddings';
 export { parseNdjson, parseSse, shapeOf, type Shape } from './wire-shape';
 export { readTranscript, readTranscriptJson, transcriptPath } from './transcripts';

@@ -8,7 +8,7 @@ import type { Exchange } from './exchange';
 import { deliverOneShot } from './faults';
 import { NDJSON_CONTENT_TYPE, ndjsonLine } from './framing';
 import { ollamaStatusError } from './ollama-errors';
-import type { PlannedToolCall, Reply } from './reply-text';
+import { stampToken, type PlannedToolCall, type Reply } from './reply-text';
 import { streamTokens } from './token-stream';
 
 export interface OllamaGeneration {
@@ -91,7 +91,8 @@ export function runOllamaGeneration(exchange: Exchange, generation: OllamaGenera
       return chunk(kind === 'chat' ? `"message":{"role":"assistant","content":"","thinking":${encoded}}` : `"response":"","thinking":${encoded}`);
     }
     if (toolCall !== undefined) return chunk(`"message":{"role":"assistant","content":"","tool_calls":${toolCallsJson()}}`);
-    const encoded = JSON.stringify(reply.tokens[index - thinking.length]);
+    const token = reply.tokens[index - thinking.length] ?? '';
+    const encoded = JSON.stringify(behavior.stampTokens ? stampToken(token) : token);
     return chunk(kind === 'chat' ? `"message":{"role":"assistant","content":${encoded}}` : `"response":${encoded}`);
   };
 

@@ -8,7 +8,7 @@ import type { Exchange } from './exchange';
 import { deliverOneShot } from './faults';
 import { SSE_CONTENT_TYPE, SSE_DONE, sseEvent } from './framing';
 import { openaiStatusError } from './openai-errors';
-import { lastUserText, plannedToolCall, promptWordCount, replyFor, thinkingTokens, wantsToolCall } from './reply-text';
+import { lastUserText, plannedToolCall, promptWordCount, replyFor, stampToken, thinkingTokens, wantsToolCall } from './reply-text';
 import type { StandInState } from './state';
 import { streamTokens } from './token-stream';
 
@@ -91,7 +91,10 @@ export function handleOpenaiChat(exchange: Exchange, state: StandInState, model:
   const tokenFrame = (index: number): string => {
     if (index < thinking.length) return deltaChunk(`{"reasoning_content":${JSON.stringify(thinking[index])}}`);
     const answerIndex = index - thinking.length;
-    if (toolCall === undefined) return deltaChunk(`{"content":${JSON.stringify(reply.tokens[answerIndex])}}`);
+    if (toolCall === undefined) {
+      const token = reply.tokens[answerIndex] ?? '';
+      return deltaChunk(`{"content":${JSON.stringify(behavior.stampTokens ? stampToken(token) : token)}}`);
+    }
     if (answerIndex === 0) {
       return deltaChunk(
         `{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"${toolCallId}","type":"function","function":{"name":${JSON.stringify(toolCall.name)},"arguments":""}}]}`,

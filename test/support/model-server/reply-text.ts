@@ -32,6 +32,16 @@ export function replyFor(behavior: Behavior, lastUserText: string, maxTokens?: n
   return { tokens, finishReason: 'stop' };
 }
 
+/**
+ * A token with its send time: "Token3 " → "Token3@1234.567 " (performance.now() in milliseconds,
+ * inserted before the trailing whitespace), so a client in the same process can tell how long the
+ * token took to reach it.
+ */
+export function stampToken(token: string, nowMs: number = performance.now()): string {
+  const trailing = /\s*$/.exec(token)?.[0] ?? '';
+  return `${token.slice(0, token.length - trailing.length)}@${nowMs.toFixed(3)}${trailing}`;
+}
+
 /** "Token<n> ": the n-th default reply token (1-based). */
 export function fillerToken(position: number): string {
   return `Token${position} `;

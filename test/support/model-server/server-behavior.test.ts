@@ -44,6 +44,23 @@ describe('pacing', () => {
     expect(last - first).toBeGreaterThanOrEqual(4 * 40 - 10);
   });
 
+  it('stamps each streamed token with the moment it was written when stampTokens is on', async () => {
+    const before = performance.now();
+    const response = await send(`${server.openaiBaseUrl}/chat/completions`, chat, { headers: behaviorHeader({ stampTokens: true, tokenCount: 3, tokenDelayMs: 20 }) });
+    const after = performance.now();
+    const tokens = contentOf(response.text).split(' ').filter((token) => token !== '');
+    expect(tokens.map((token) => token.split('@')[0])).toEqual(['Token1', 'Token2', 'Token3']);
+    const stamps = tokens.map((token) => Number(token.split('@')[1]));
+    for (const stamp of stamps) {
+      expect(stamp).toBeGreaterThanOrEqual(before);
+      expect(stamp).toBeLessThanOrEqual(after);
+    }
+    expect((stamps[2] ?? 0) - (stamps[0] ?? 0)).toBeGreaterThanOrEqual(2 * 20 - 5);
+    const ollama = await send(`${server.ollamaBaseUrl}/api/chat`, { model: 'llama3.2', stream: true, messages: [{ role: 'user', content: 'hi' }] }, { headers: behaviorHeader({ stampTokens: true, tokenCount: 2 }) });
+    expect(ollama.text).toMatch(/"content":"Token1@\d+\.\d{3} "/);
+    expect(() => server.setBehavior({ stampTokens: 'yes' } as never)).toThrow(/stampTokens/);
+  });
+
   it('delays one-shot answers by the whole reply time', async () => {
     const response = await send(`${server.openaiBaseUrl}/chat/completions`, { ...chat, stream: false }, { headers: behaviorHeader({ firstTokenDelayMs: 100, tokenDelayMs: 20, tokenCount: 6 }) });
     expect(response.headersAfterMs).toBeGreaterThanOrEqual(100 + 5 * 20 - 5);

@@ -1,0 +1,30 @@
+import type { Pool } from 'undici';
+
+/**
+ * Astra's event-loop delay since the previous scrape (prom-client's histogram restarts at each scrape).
+ * Node's monitorEventLoopDelay records the whole time between two samples, so every value includes
+ * the sampling interval (eventLoopMonitoringPrecision); the minimum over a run is about that interval,
+ * and p99 − min is the delay beyond it.
+ */
+export type EventLoopDelay = { available: true; p99Ms: number; maxMs: number; minMs: number } | { available: false; reason: string };
+
+function gauge(text: string, name: string): number | undefined {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/**
+ * Scrapes GET /metrics with an admin's token. Before a run it resets the histogram; after it, it
+ * gives the delay during the run. Until the route exists (or without the gauges) the figure is
+ * reported as unavailable, with the reason.
+ */
+export async function scrapeEventLoopDelay(http: Pool, adminToken: string): Promise<EventLoopDelay> {
+  const response = await http.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${adminToken}` }, headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) return { available: false, reason: `GET /metrics answered ${response.statusCode}` };
+  const p99 = gauge(text, 'nodejs_eventloop_lag_p99_seconds');
+  const max = gauge(text, 'nodejs_eventloop_lag_max_seconds');
+  const min = gauge(text, 'nodejs_eventloop_lag_min_seconds');
+  if (p99 === undefined || max === undefined) return { available: false, reason: 'GET /metrics has no nodejs_eventloop_lag_p99_seconds / _max_seconds' };
+  return { available: true, p99Ms: p99 * 1000, maxMs: max * 1000, minMs: (min ?? 0) * 1000 };
+}
