@@ -9,3 +9,4 @@ export { relayOnce, type WholeAnswer } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';
 export { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
 export { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
+export { createFailover, longestRetryWaitMs, type Failover } from './failover';

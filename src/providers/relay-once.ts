@@ -6,7 +6,8 @@
  * is aborted and the promise rejects with the signal's reason.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { longestRetryWaitMs, type RelayCandidate, type RelayDeps, type RelayPlan } from './relay';
+import { createFailover } from './failover';
+import type { RelayCandidate, RelayDeps, RelayPlan } from './relay';
 import type { UpstreamError } from './upstream-error';
 import { startExchange, type Exchange, type ExchangeTimings } from './upstream-exchange';
 
@@ -19,8 +20,7 @@ export interface WholeAnswer {
 
 export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, signal: AbortSignal): Promise<WholeAnswer> {
   return new Promise((resolve, reject) => {
-    let index = 0;
-    let retriedAfterWait = false;
+    const failover = createFailover(plan.candidates, deps.logger);
     let exchange: Exchange | undefined;
     let release: (() => void) | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
@@ -43,7 +43,7 @@ export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, 
     };
 
     const attempt = (): void => {
-      const candidate = plan.candidates[index]!;
+      const candidate = failover.candidate;
       release = deps.balancer.acquire(candidate.connection.id);
       const chunks: Buffer[] = [];
       let headers: IncomingHttpHeaders = {};
@@ -63,20 +63,11 @@ export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, 
           },
           onError(error: UpstreamError) {
             release?.();
-            const failure = error.failure;
-            if (failure.worthRetrying && !signal.aborted) {
-              if (index + 1 < plan.candidates.length) {
-                deps.logger.warn({ connection: candidate.connection.baseUrl, error: failure.message }, 'model server failed; trying the next one');
-                index += 1;
-                attempt();
-                return;
-              }
-              const wait = failure.retryAfterMs;
-              if (failure.upstreamStatus === 429 && wait !== undefined && wait <= longestRetryWaitMs && !retriedAfterWait) {
-                retriedAfterWait = true;
-                retryTimer = setTimeout(attempt, wait);
-                return;
-              }
+            const wait = signal.aborted ? undefined : failover.afterFailure(error.failure);
+            if (wait !== undefined) {
+              if (wait === 0) attempt();
+              else retryTimer = setTimeout(attempt, wait);
+              return;
             }
             settle();
             reject(error);

@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { Connection, ConnectionRegistry, LoadBalancer } from '../connections';
 import type { Logger } from '../core/logger';
 import { passThroughError, type ClientStream } from './client-stream';
+import { createFailover } from './failover';
 import { UpstreamError } from './upstream-error';
 import { startExchange, type Exchange, type ExchangeRequest, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
 
@@ -41,14 +42,10 @@ export interface RelayDeps {
   logger: Logger;
 }
 
-/** How long we wait for a short Retry-After on the last candidate before trying it once more. */
-export const longestRetryWaitMs = 2_000;
-
 /** Streams the answer into `client`; resolves when the relay is over (answered, failed, or client gone). */
 export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStream, reply: FastifyReply): Promise<void> {
   return new Promise((resolve) => {
-    let index = 0;
-    let retriedAfterWait = false;
+    const failover = createFailover(plan.candidates, deps.logger);
     let exchange: Exchange | undefined;
     let release: (() => void) | undefined;
     let over = false;
@@ -64,7 +61,7 @@ export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStre
 
     const attempt = (): void => {
       if (over) return;
-      const candidate = plan.candidates[index]!;
+      const candidate = failover.candidate;
       const translator = plan.translator(candidate);
       let relayed = false;
       release = deps.balancer.acquire(candidate.connection.id);
@@ -96,20 +93,11 @@ export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStre
           onError(error) {
             release?.();
             release = undefined;
-            const failure = error.failure;
-            if (!relayed && failure.worthRetrying && !client.isClosed) {
-              if (index + 1 < plan.candidates.length) {
-                deps.logger.warn({ connection: candidate.connection.baseUrl, error: failure.message }, 'model server failed; trying the next one');
-                index += 1;
-                attempt();
-                return;
-              }
-              const wait = failure.retryAfterMs;
-              if (failure.upstreamStatus === 429 && wait !== undefined && wait <= longestRetryWaitMs && !retriedAfterWait) {
-                retriedAfterWait = true;
-                setTimeout(attempt, wait);
-                return;
-              }
+            const wait = relayed || client.isClosed ? undefined : failover.afterFailure(error.failure);
+            if (wait !== undefined) {
+              if (wait === 0) attempt();
+              else setTimeout(attempt, wait);
+              return;
             }
             failClient(client, reply, error);
             finish();
