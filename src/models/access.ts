@@ -18,6 +18,8 @@ const channel = 'models:settings-changed';
 export class ModelAccess {
   private settings = new Map<string, ModelSetting>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  /** Counts changes made here, so a reload that read the table before one of them is not applied over it. */
+  private changes = 0;
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -53,13 +55,17 @@ export class ModelAccess {
       .values(row)
       .onConflict((conflict) => conflict.column('model_id').doUpdateSet({ access: row.access, user_ids: row.user_ids, updated_at: row.updated_at }))
       .execute();
+    this.changes += 1;
     this.settings.set(setting.modelId, setting);
     await this.pubSub.publish(channel, setting.modelId);
     return setting;
   }
 
   private async reload(): Promise<void> {
+    const changesBefore = this.changes;
     const rows = await this.db.selectFrom('model_settings').selectAll().execute();
+    // A change made here while the table was being read: what was read may be older; read again.
+    if (this.changes !== changesBefore) return this.reload();
     this.settings = new Map(
       rows.map((row) => [row.model_id, { modelId: row.model_id, access: row.access as ModelVisibility, userIds: JSON.parse(row.user_ids) as string[] }]),
     );
