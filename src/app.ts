@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { isAdminRequest, registerAuth } from './auth';
-import { registerChat } from './chat';
+import { registerChat, registerChatsRoutes } from './chat';
 import { registerConnectionRoutes } from './connections';
 import { registerModels } from './models';
 import {
@@ -52,15 +52,23 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   registerMetricsRoute(app, { access: { token: config.metricsToken, isAdmin: (request) => isAdminRequest(services.auth, request) } });
   registerConnectionRoutes(app, { registry: services.connections, config });
   registerModels(app, services.models);
-  registerChat(app, {
-    config,
-    registry: services.connections,
-    catalog: services.models.catalog,
-    access: services.models.access,
-    balancer: services.balancer,
-    logger: services.logger,
-    streamPingIntervalMs: tuning.streamPingIntervalMs,
-  });
+  registerChat(
+    app,
+    {
+      config,
+      registry: services.connections,
+      catalog: services.models.catalog,
+      access: services.models.access,
+      balancer: services.balancer,
+      logger: services.logger,
+      streamPingIntervalMs: tuning.streamPingIntervalMs,
+    },
+    services.generations,
+  );
+  // Answers still generating end as interrupted (and their readers' streams with them) before the
+  // server waits for requests in flight, so a shutdown is not held up by long answers.
+  app.addHook('preClose', async () => services.generations.interruptAll());
+  registerChatsRoutes(app, { chats: services.chats });
 
   app.addHook('onReady', (done) => {
     ready = true;

@@ -5,6 +5,7 @@
 import { resolveSecretKey, type Config } from './config';
 import type { Logger } from './core/logger';
 import { createAuth, type Auth } from './auth';
+import { ChatStore, createGenerations, type GenerationHub } from './chat';
 import { LoadBalancer, openConnectionRegistry, type ConnectionRegistry } from './connections';
 import { createModels, type Models } from './models';
 import { openDatabase, openKeyValue, openPubSub, type Database, type KeyValue, type PubSub } from './storage';
@@ -20,6 +21,10 @@ export interface Services {
   models: Models;
   /** Requests in flight per connection, for choosing the least busy. */
   balancer: LoadBalancer;
+  /** Chats and their messages. */
+  chats: ChatStore;
+  /** The chat replies this process generates, and the heartbeat that lets others see it is alive. */
+  generations: GenerationHub;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -42,7 +47,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     const models = await createModels({ config, database, pubSub, registry: connections, logger });
     opened.push({ close: () => models.stop() });
     const auth = await createAuth({ config, database, keyValue, pubSub, secretKey, logger });
-    return { config, logger, database, keyValue, pubSub, auth, connections, models, balancer: new LoadBalancer() };
+    const chats = new ChatStore(database);
+    const generations = await createGenerations({ keyValue, pubSub, store: chats, logger });
+    opened.push({ close: () => generations.close() });
+    return { config, logger, database, keyValue, pubSub, auth, connections, models, balancer: new LoadBalancer(), chats, generations };
   } catch (error) {
     await Promise.allSettled(opened.reverse().map((service) => service.close()));
     throw error;
@@ -52,6 +60,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 /** Closes everything in the reverse order of creation; one failure does not stop the others. */
 export async function closeServices(services: Services): Promise<void> {
   const steps: Array<[string, () => Promise<void>]> = [
+    // First: answers still running are stored as interrupted while the database is open.
+    ['generations', () => services.generations.close()],
     ['auth', () => services.auth.stop()],
     ['models', () => services.models.stop()],
     ['connection registry', () => services.connections.close()],

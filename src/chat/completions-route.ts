@@ -1,7 +1,8 @@
 /**
  * `POST /api/chat/completions`: OpenAI's chat-completions body, answered by whichever connection
  * serves the model. To an OpenAI-compatible server the request and the streamed bytes pass through;
- * to Ollama the request is translated and its stream turned into OpenAI chunks.
+ * to Ollama the request is translated and its stream turned into OpenAI chunks. With `chat_id` the
+ * answer is a server-owned generation, stored in the chat (see generation/).
  */
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
@@ -18,6 +19,7 @@ import {
 } from '../providers';
 import { forward } from './forward';
 import { candidatesFor, modelFor, type Gateway } from './gateway';
+import { answerChatTurn, type GenerationHub } from './generation';
 
 /** The fields Astra reads; everything else goes to the model server as the client sent it. */
 export const chatCompletionBody = z
@@ -32,7 +34,7 @@ export const chatCompletionBody = z
 /** Open WebUI's extra fields, which an OpenAI-compatible server would refuse as unknown. */
 const astraOnlyFields = ['chat_id', 'id', 'parent_id', 'files', 'features', 'session_id', 'tool_ids', 'variables', 'model_item', 'background_tasks', 'metadata'];
 
-export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway, generations: GenerationHub): void {
   app.post('/api/chat/completions', async (request, reply) => {
     const routeStartedAt = performance.now();
     const principal = principalOf(request);
@@ -41,6 +43,10 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway)
     const upstreamBody: Record<string, unknown> = { ...body };
     for (const field of astraOnlyFields) delete upstreamBody[field];
     const includeUsage = body.stream_options?.include_usage === true;
+    if (body.chat_id !== undefined) {
+      await answerChatTurn({ gateway, generations, reply, principal, body, model, candidates: candidatesFor(gateway, model), upstreamBody, includeUsage });
+      return;
+    }
     const build = (candidate: RelayCandidate): { path: string; body: string } =>
       candidate.connection.kind === 'openai'
         ? { path: '/chat/completions', body: JSON.stringify({ ...upstreamBody, model: candidate.upstreamId }) }

@@ -10,14 +10,25 @@ export { z };
 /** Parses `value` with `schema`, or throws a 400 such as `email: must be a valid email address`. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, where = 'body'): z.output<Schema> {
   const input = value ?? (where === 'body' ? undefined : {});
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 5).map((issue) => {
-    const field = issue.path.map(String).join('.');
-    const description = describeIssue(issue, valueAt(input, issue.path));
-    return `${field || where}: ${description}`;
-  });
+  const result = checkInput(schema, input);
+  if ('data' in result) return result.data;
+  const problems = result.problems.slice(0, 5).map((problem) => `${problem.path.map(String).join('.') || where}: ${problem.description}`);
   throw badRequest(problems.join('; '));
+}
+
+/** One thing wrong with an input: where (the path of keys and indexes) and what, for a person. */
+export interface InputProblem {
+  path: PropertyKey[];
+  description: string;
+}
+
+/** Like `parseInput`, but hands back every problem instead of throwing (for callers that name paths their own way). */
+export function checkInput<Schema extends z.ZodType>(schema: Schema, input: unknown): { data: z.output<Schema> } | { problems: InputProblem[] } {
+  const result = schema.safeParse(input);
+  if (result.success) return { data: result.data };
+  return {
+    problems: result.error.issues.map((issue) => ({ path: issue.path, description: describeIssue(issue, valueAt(input, issue.path)) })),
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {

@@ -8,7 +8,9 @@ import { AstraError, isAstraError } from '../core/errors';
 
 export function registerErrorHandling(app: FastifyInstance, options: { bodyLimitBytes: number }): void {
   app.setErrorHandler((error: FastifyError | AstraError, request, reply) => {
-    const astraError = isAstraError(error) ? error : fromFastifyError(error, options.bodyLimitBytes);
+    // A route may take larger bodies than the default (the chat import does).
+    const bodyLimitBytes = request.routeOptions.bodyLimit ?? options.bodyLimitBytes;
+    const astraError = isAstraError(error) ? error : fromFastifyError(error, bodyLimitBytes);
     if (astraError.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }

@@ -8,15 +8,20 @@ export { openPubSub, type OpenPubSubOptions } from './open-pub-sub';
 export { createMemoryKeyValue } from './memory-key-value';
 export { createMemoryPubSub } from './memory-pub-sub';
 export { createDatabasePubSub, type DatabasePubSubOptions } from './database-pub-sub';
+export { searchedContentLength } from './migrations/0004-chats';
 export type {
   ApiKeyTable,
   AppStateTable,
+  ChatTable,
   ConnectionTable,
   Database,
   DatabaseKind,
   KeyValue,
   KeyValueSetTable,
   KeyValueTable,
+  MessageRole,
+  MessageStatus,
+  MessageTable,
   PubSub,
   PubSubMessageTable,
   Schema,

@@ -9,7 +9,22 @@ import { migrationProvider } from './migrations';
 import { openSqlite } from './open-sqlite';
 import { runMigrations } from './run-migrations';
 
-const tables = ['api_keys', 'app_state', 'connections', 'kv_entries', 'kv_set_members', 'model_settings', 'pubsub_messages', 'users'];
+// FTS5 tables bring their shadow tables (`_config`, `_data`, …) along.
+const searchTables = (name: string): string[] => [name, ...['config', 'data', 'docsize', 'idx'].map((part) => `${name}_${part}`)];
+const tables = [
+  'api_keys',
+  'app_state',
+  'chats',
+  ...searchTables('chats_fts'),
+  'connections',
+  'kv_entries',
+  'kv_set_members',
+  'messages',
+  ...searchTables('messages_fts'),
+  'model_settings',
+  'pubsub_messages',
+  'users',
+];
 
 /** Every migration's name, in the order they run. */
 async function migrationNames(): Promise<string[]> {

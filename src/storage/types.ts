@@ -74,8 +74,46 @@ export interface ModelSettingTable {
   updated_at: number;
 }
 
+/** One conversation; its messages are rows of `messages`, never a document rewritten per message. */
+export interface ChatTable {
+  id: string;
+  user_id: string;
+  title: string;
+  models: string; // JSON array of model ids
+  pinned: number; // 0 or 1
+  archived: number; // 0 or 1
+  share_id: string | null; // the random id of the active share link, if any
+  current_message_id: string | null; // the message the chat shows (the end of the branch in view)
+  created_at: number;
+  updated_at: number;
+}
+
+export type MessageRole = 'user' | 'assistant' | 'system';
+export type MessageStatus = 'complete' | 'generating' | 'stopped' | 'interrupted' | 'error';
+
+/** One message of a chat: a node of the chat's tree (siblings share a parent: edits, regenerations). */
+export interface MessageTable {
+  id: string;
+  chat_id: string;
+  parent_id: string | null;
+  role: MessageRole;
+  model: string | null;
+  content: string;
+  reasoning: string;
+  status: MessageStatus;
+  error: string | null;
+  usage: string | null; // JSON object
+  timings: string | null; // JSON object
+  sources: string | null; // JSON array
+  process_id: string | null; // the process running the message's generation
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Schema {
   users: UserTable;
+  chats: ChatTable;
+  messages: MessageTable;
   api_keys: ApiKeyTable;
   model_settings: ModelSettingTable;
   app_state: AppStateTable;

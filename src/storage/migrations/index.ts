@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001-core';
 import * as connections from './0002-connections';
 import * as modelSettings from './0003-model-settings';
+import * as chats from './0004-chats';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-connections': connections,
   '0003-model-settings': modelSettings,
+  '0004-chats': chats,
 };
 
 /** Hands the migrations above to Kysely's `Migrator`. */

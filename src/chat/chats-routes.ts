@@ -1,0 +1,109 @@
+/**
+ * The chat history routes under /api/v1/chats (Open WebUI's paths and shapes): lists, search,
+ * create, read, update, delete. Pin, archive, clone and share are in chats-routes-actions.ts,
+ * export and import in chats-routes-transfer.ts. Every chat is reachable by its owner only: any
+ * other caller gets the same 404 as for a chat that does not exist.
+ */
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../auth';
+import { notFound } from '../core/errors';
+import { parseInput, z } from '../core/validation';
+import { registerChatActionRoutes } from './chats-routes-actions';
+import { registerChatTransferRoutes } from './chats-routes-transfer';
+import { chatListItem, chatView, parseNewChat, type ChatStore } from './store';
+
+/** Chats per page of the lists and of search results. */
+export const chatPageSize = 50;
+
+export interface ChatsRoutesDeps {
+  chats: ChatStore;
+}
+
+/** `?flag=true|false` */
+const queryFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const page = z.coerce.number().int().min(1).max(100_000).default(1);
+const listQuery = z.object({ page, archived: queryFlag.optional(), pinned: queryFlag.optional() });
+const pageQuery = z.object({ page });
+const searchQuery = z.object({ text: z.string().max(500).default(''), page });
+/** Chat ids in paths; share ids too. */
+export const chatIdParams = z.object({ id: z.string().min(1).max(200) });
+
+const newChatBody = z.object({ chat: z.unknown() });
+const updateBody = z.object({
+  // Open WebUI's client sends its whole chat object here; Astra takes only what the rows do not
+  // already hold (the messages come from the generation, never from a client's copy).
+  chat: z.object({
+    title: z.string().trim().min(1).max(1000).optional(),
+    models: z.array(z.string().max(500)).max(100).optional(),
+    currentId: z.string().min(1).max(200).optional(),
+    history: z.object({ currentId: z.string().min(1).max(200).nullish() }).nullish(),
+  }),
+});
+
+export function registerChatsRoutes(app: FastifyInstance, deps: ChatsRoutesDeps): void {
+  const { chats } = deps;
+  const pageOf = (number: number): { offset: number; limit: number } => ({ offset: (number - 1) * chatPageSize, limit: chatPageSize });
+
+  app.get('/api/v1/chats/', async (request) => {
+    const query = parseInput(listQuery, request.query, 'query');
+    const rows = await chats.list(principalOf(request).user.id, {
+      ...pageOf(query.page),
+      archived: query.archived === true ? 'include' : 'exclude',
+      pinned: query.pinned,
+    });
+    return rows.map(chatListItem);
+  });
+
+  app.get('/api/v1/chats/pinned', async (request) => {
+    const query = parseInput(pageQuery, request.query, 'query');
+    return (await chats.list(principalOf(request).user.id, { ...pageOf(query.page), pinned: true })).map(chatListItem);
+  });
+
+  app.get('/api/v1/chats/archived', async (request) => {
+    const query = parseInput(pageQuery, request.query, 'query');
+    return (await chats.list(principalOf(request).user.id, { ...pageOf(query.page), archived: 'only' })).map(chatListItem);
+  });
+
+  app.get('/api/v1/chats/search', async (request) => {
+    const query = parseInput(searchQuery, request.query, 'query');
+    return (await chats.search(principalOf(request).user.id, query.text, pageOf(query.page))).map(chatListItem);
+  });
+
+  app.post('/api/v1/chats/new', async (request) => {
+    const body = parseInput(newChatBody, request.body);
+    const userId = principalOf(request).user.id;
+    const [created] = await chats.create(userId, [parseNewChat(body.chat)]);
+    const chat = await chats.read(created!.id, userId);
+    return chatView(chat!);
+  });
+
+  app.get('/api/v1/chats/:id', async (request) => {
+    const { id } = parseInput(chatIdParams, request.params, 'path');
+    const chat = await chats.read(id, principalOf(request).user.id);
+    if (chat === undefined) throw notFound('Chat');
+    return chatView(chat);
+  });
+
+  app.post('/api/v1/chats/:id', async (request) => {
+    const { id } = parseInput(chatIdParams, request.params, 'path');
+    const { chat: changes } = parseInput(updateBody, request.body);
+    const currentId = changes.currentId ?? changes.history?.currentId ?? undefined;
+    const chat = await chats.update(id, principalOf(request).user.id, { title: changes.title, models: changes.models, currentId });
+    if (chat === undefined) throw notFound('Chat');
+    return chatView(chat);
+  });
+
+  app.delete('/api/v1/chats/:id', async (request) => {
+    const { id } = parseInput(chatIdParams, request.params, 'path');
+    if (!(await chats.delete(id, principalOf(request).user.id))) throw notFound('Chat');
+    return true;
+  });
+
+  app.delete('/api/v1/chats/', async (request) => {
+    await chats.deleteAll(principalOf(request).user.id);
+    return true;
+  });
+
+  registerChatActionRoutes(app, deps);
+  registerChatTransferRoutes(app, deps);
+}

@@ -1,0 +1,190 @@
+/**
+ * This process's generations: the jobs running here (and, for a minute after they end, their logs,
+ * so a client that re-attaches late still gets exactly what it missed), what other processes must
+ * know of them (a record per chat in the KeyValue store: which answer, which process, whether it
+ * still runs), Stop and "send me the events" requests from other processes over PubSub, and the
+ * process heartbeat that lets answers left by a dead process be marked interrupted.
+ */
+import { newId } from '../../core/ids';
+import type { Logger } from '../../core/logger';
+import type { KeyValue, PubSub, Unsubscribe } from '../../storage';
+import type { GenerationJob } from './generation-job';
+import type { GenerationStore } from './generation-store';
+import { startProcessHeartbeat, type ProcessHeartbeat } from './process-heartbeat';
+import { controlChannel, eventsChannel, parseControlMessage, type ControlMessage } from './remote-channel';
+import { RemotePublisher } from './remote-publisher';
+
+/** The stores a hub works with, and its intervals (tests shorten them). */
+export interface GenerationHubOptions {
+  keyValue: KeyValue;
+  pubSub: PubSub;
+  store: GenerationStore;
+  logger: Logger;
+  /** How long a finished job's log stays here for late re-attaches (a minute). */
+  lingerMs?: number;
+  /** Least time between two saves of an answer's text (about a second). */
+  saveIntervalMs?: number;
+  heartbeat?: { ttlMs?: number; refreshMs?: number; sweepMs?: number };
+}
+
+/** What other processes know of a chat's latest generation. */
+export interface GenerationRecord {
+  messageId: string;
+  userMessageId: string;
+  processId: string;
+  running: boolean;
+}
+
+/** The KeyValue key of a chat's generation record. */
+export const recordKey = (chatId: string): string => `generation:chat:${chatId}`;
+/** A record outlives its generation so that a late re-attach finds the answer to return. */
+const recordTtlMs = 24 * 60 * 60 * 1000;
+
+/** One per process: see the top of this file. */
+export class GenerationHub {
+  readonly processId = newId();
+  readonly store: GenerationStore;
+  readonly keyValue: KeyValue;
+  readonly pubSub: PubSub;
+  readonly logger: Logger;
+  readonly saveIntervalMs: number;
+  /** How long a finished job's log stays here (tests shorten it). */
+  lingerMs: number;
+  /** Jobs by chat, oldest first: running ones and recently finished ones. */
+  private readonly jobs = new Map<string, GenerationJob[]>();
+  private readonly publishers = new WeakMap<GenerationJob, RemotePublisher>();
+  private readonly lingerTimers = new Set<NodeJS.Timeout>();
+  /** Record writes of each job, one after the other, so the "ended" one cannot land first. */
+  private readonly recordWrites = new WeakMap<GenerationJob, Promise<void>>();
+  private readonly pendingWrites = new Set<Promise<void>>();
+  private unsubscribe: Unsubscribe | undefined;
+  private heartbeat: ProcessHeartbeat | undefined;
+
+  constructor(private readonly options: GenerationHubOptions) {
+    this.store = options.store;
+    this.keyValue = options.keyValue;
+    this.pubSub = options.pubSub;
+    this.logger = options.logger;
+    this.saveIntervalMs = options.saveIntervalMs ?? 1000;
+    this.lingerMs = options.lingerMs ?? 60_000;
+  }
+
+  /** Listens for other processes' requests and starts the heartbeat (with a first sweep). */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.pubSub.subscribe(controlChannel, (text) => {
+      const message = parseControlMessage(text);
+      if (message !== undefined) this.onControl(message);
+    });
+    this.heartbeat = await startProcessHeartbeat({ keyValue: this.keyValue, store: this.store, processId: this.processId, logger: this.logger, ...this.options.heartbeat });
+  }
+
+  /** Takes a job that has just started: keeps it findable here and tells other processes where it runs. */
+  add(job: GenerationJob): void {
+    let list = this.jobs.get(job.chatId);
+    if (list === undefined) this.jobs.set(job.chatId, (list = []));
+    list.push(job);
+    // Off the path to the first token: the upstream request is already on its way.
+    setImmediate(() => this.writeRecord(job, true));
+    void job.done.then(() => {
+      this.writeRecord(job, false);
+      const timer = setTimeout(() => {
+        this.lingerTimers.delete(timer);
+        this.forget(job);
+      }, this.lingerMs);
+      timer.unref();
+      this.lingerTimers.add(timer);
+    });
+  }
+
+  /** The chat's job here (running, or finished a moment ago): the one answering `messageId`, else the latest. */
+  localJob(chatId: string, messageId?: string): GenerationJob | undefined {
+    const list = this.jobs.get(chatId);
+    if (list === undefined) return undefined;
+    if (messageId !== undefined) return list.find((job) => job.messageId === messageId);
+    return list[list.length - 1];
+  }
+
+  /** What the KeyValue store says of the chat's latest generation. */
+  async record(chatId: string): Promise<GenerationRecord | undefined> {
+    const text = await this.keyValue.get(recordKey(chatId));
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as GenerationRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Stops the chat's running generations here and, when other processes share this installation,
+   * asks them too (a chat may have answers running in several, one per model).
+   */
+  async stop(chatId: string): Promise<void> {
+    this.stopLocal(chatId);
+    if (this.pubSub.spansProcesses) await this.publishControl({ type: 'stop', chatId });
+  }
+
+  /** Ends every job running here as interrupted and waits until their state is stored (shutdown). */
+  async interruptAll(): Promise<void> {
+    const running = [...this.jobs.values()].flat().filter((job) => !job.isOver);
+    for (const job of running) job.interrupt();
+    await Promise.all(running.map((job) => job.done));
+  }
+
+  /** Interrupts what runs here, stops listening and removes the heartbeat. */
+  async close(): Promise<void> {
+    await this.interruptAll();
+    await Promise.all(this.pendingWrites);
+    for (const timer of this.lingerTimers) clearTimeout(timer);
+    this.lingerTimers.clear();
+    this.jobs.clear();
+    await this.unsubscribe?.();
+    await this.heartbeat?.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'removing the generation heartbeat failed'));
+  }
+
+  private stopLocal(chatId: string): boolean {
+    const running = (this.jobs.get(chatId) ?? []).filter((job) => !job.isOver);
+    for (const job of running) job.stop();
+    return running.length > 0;
+  }
+
+  private onControl(message: ControlMessage): void {
+    if (message.type === 'stop') {
+      this.stopLocal(message.chatId);
+      return;
+    }
+    const job = this.localJob(message.chatId, message.messageId);
+    if (job === undefined) return;
+    let publisher = this.publishers.get(job);
+    if (publisher === undefined) {
+      publisher = new RemotePublisher(this.pubSub, eventsChannel(job.chatId), job.messageId, job.log, this.logger);
+      this.publishers.set(job, publisher);
+    }
+    publisher.request(message.after);
+  }
+
+  private async publishControl(message: ControlMessage): Promise<void> {
+    await this.pubSub.publish(controlChannel, JSON.stringify(message));
+  }
+
+  private writeRecord(job: GenerationJob, running: boolean): void {
+    // A later generation in the same chat owns the record now.
+    if (running ? job.isOver : this.localJob(job.chatId) !== job) return;
+    const record: GenerationRecord = { messageId: job.messageId, userMessageId: job.userMessageId, processId: this.processId, running };
+    const previous = this.recordWrites.get(job) ?? Promise.resolve();
+    const write = previous
+      .then(() => this.keyValue.set(recordKey(job.chatId), JSON.stringify(record), { ttlMs: recordTtlMs }))
+      .catch((error: unknown) => this.logger.warn({ err: error, chatId: job.chatId }, 'recording where a generation runs failed'));
+    this.recordWrites.set(job, write);
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
+
+  private forget(job: GenerationJob): void {
+    const list = this.jobs.get(job.chatId);
+    if (list === undefined) return;
+    const remaining = list.filter((entry) => entry !== job);
+    if (remaining.length === 0) this.jobs.delete(job.chatId);
+    else this.jobs.set(job.chatId, remaining);
+  }
+}

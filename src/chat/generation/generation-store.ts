@@ -1,0 +1,58 @@
+/**
+ * What a generation needs from the chat storage: the turn's rows written in one transaction before
+ * the upstream call, the text saved now and then while it streams, and the final state at the end.
+ * The chat store satisfies it; tests may count its calls.
+ */
+
+/** One chat turn: the user's message (none when an answer is regenerated) and the answer's placeholder. */
+export interface TurnStart {
+  chatId: string;
+  userId: string;
+  title?: string;
+  models: string[];
+  /** null: regenerate an answer to the existing user message `assistantMessage.parentId`. */
+  userMessage: { id: string; parentId: string | null; content: string } | null;
+  assistantMessage: { id: string; parentId: string; model: string };
+  /** The process running the generation, so that a process that dies leaves a trace. */
+  processId: string;
+}
+
+/** How a generation ended. */
+export type FinishedStatus = 'complete' | 'stopped' | 'interrupted' | 'error';
+
+/** The final state of an answer, as stored. */
+export interface FinishedMessage {
+  status: FinishedStatus;
+  content: string;
+  reasoning: string;
+  error?: string;
+  usage?: object;
+  timings?: object;
+}
+
+/** A stored message as the generation reads it back. */
+export interface StoredMessage {
+  id: string;
+  chat_id: string;
+  parent_id: string | null;
+  role: string;
+  model: string | null;
+  content: string;
+  reasoning: string;
+  status: string;
+  error: string | null;
+  usage: unknown;
+  timings: unknown;
+}
+
+/** The chat store's methods a generation uses. */
+export interface GenerationStore {
+  /** One transaction; 404 when the chat is another user's, 400 for a parent not in the chat, 409 for duplicate ids. */
+  startTurn(turn: TurnStart): Promise<{ createdChat: boolean }>;
+  saveProgress(messageId: string, progress: { content: string; reasoning: string }): Promise<void>;
+  finishMessage(messageId: string, result: FinishedMessage): Promise<void>;
+  /** Marks 'generating' messages of the given processes (or of all but the given ones) 'interrupted'. */
+  markInterrupted(filter: { processIds?: string[]; exceptProcessIds?: string[] }): Promise<number>;
+  getMessage(chatId: string, userId: string, messageId: string): Promise<StoredMessage | undefined>;
+  ownsChat(chatId: string, userId: string): Promise<boolean>;
+}
