@@ -4,31 +4,15 @@
  * The chat store satisfies it; tests may count its calls.
  */
 
-/** One chat turn: the user's message (none when an answer is regenerated) and the answer's placeholder. */
-export interface TurnStart {
-  chatId: string;
-  userId: string;
-  title?: string;
-  models: string[];
-  /** null: regenerate an answer to the existing user message `assistantMessage.parentId`. */
-  userMessage: { id: string; parentId: string | null; content: string } | null;
-  assistantMessage: { id: string; parentId: string; model: string };
-  /** The process running the generation, so that a process that dies leaves a trace. */
-  processId: string;
-}
+import type { MessageResult, TurnStart } from '../store';
 
-/** How a generation ended. */
-export type FinishedStatus = 'complete' | 'stopped' | 'interrupted' | 'error';
+export type { TurnStart };
 
 /** The final state of an answer, as stored. */
-export interface FinishedMessage {
-  status: FinishedStatus;
-  content: string;
-  reasoning: string;
-  error?: string;
-  usage?: object;
-  timings?: object;
-}
+export type FinishedMessage = MessageResult;
+
+/** How a generation ended. */
+export type FinishedStatus = MessageResult['status'];
 
 /** A stored message as the generation reads it back. */
 export interface StoredMessage {
