@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { createTemporaryDirectory, trackChild } from './cleanup.js';
 import { findFreePort } from './server-process.js';
 import { sleep } from './stats.js';
+import { watchExit } from './child-exit.js';
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = join(benchDirectory, '..');
@@ -48,7 +49,6 @@ function canConnect(port: number): Promise<boolean> {
 export async function startHelperProcess(options: HelperOptions): Promise<HelperProcess> {
   const port = await findFreePort();
   let output = '';
-  let exitDescription: string | undefined;
   const base: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
     const value = process.env[name];
@@ -65,18 +65,9 @@ export async function startHelperProcess(options: HelperOptions): Promise<Helper
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitDescription = signal ? `signal ${signal}` : `code ${code}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exitDescription = `spawn error: ${error.message}`;
-      resolve();
-    });
-  });
+  const { exited, description: exitDescription } = watchExit(child);
   const stop = async (): Promise<void> => {
-    if (exitDescription !== undefined) return;
+    if (exitDescription() !== undefined) return;
     child.kill('SIGTERM');
     const stopped = await Promise.race([exited.then(() => true), sleep(stopTimeoutMilliseconds).then(() => false)]);
     if (!stopped) {
@@ -87,8 +78,8 @@ export async function startHelperProcess(options: HelperOptions): Promise<Helper
 
   const started = performance.now();
   for (;;) {
-    if (exitDescription !== undefined) {
-      throw new Error(`${options.label} exited (${exitDescription}) before it listened\n--- its last output ---\n${output.trim() || '(none)'}`);
+    if (exitDescription() !== undefined) {
+      throw new Error(`${options.label} exited (${exitDescription()}) before it listened\n--- its last output ---\n${output.trim() || '(none)'}`);
     }
     if (await canConnect(port)) break;
     if (performance.now() - started > listenTimeoutMilliseconds) {

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { trackChild } from './cleanup.js';
 import { sleep } from './stats.js';
+import { watchExit } from './child-exit.js';
 
 /** How often the bench asks GET /health while the server starts. */
 const healthPollIntervalMilliseconds = 5;
@@ -94,7 +95,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const keepOutput = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-outputTailBytes);
   };
-  let exitDescription: string | undefined;
 
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArguments ?? []), options.entry, 'serve'], {
@@ -104,19 +104,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   trackChild(child);
   child.stdout.on('data', keepOutput);
   child.stderr.on('data', keepOutput);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitDescription = signal ? `signal ${signal}` : `code ${code}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exitDescription = `spawn error: ${error.message}`;
-      resolve();
-    });
-  });
+  const { exited, description: exitDescription } = watchExit(child);
 
   const stop = async (): Promise<void> => {
-    if (exitDescription === undefined) {
+    if (exitDescription() === undefined) {
       child.kill('SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), sleep(stopTimeoutMilliseconds).then(() => false)]);
       if (!stopped) {
@@ -132,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   try {
     for (;;) {
-      if (exitDescription !== undefined) throw failure(`process exited (${exitDescription}) before GET /health answered`);
+      if (exitDescription() !== undefined) throw failure(`process exited (${exitDescription()}) before GET /health answered`);
       try {
         const response = await http.request({ method: 'GET', path: '/health', headersTimeout: 2_000, bodyTimeout: 2_000 });
         await response.body.dump();
