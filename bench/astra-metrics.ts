@@ -8,9 +8,42 @@ import type { Pool } from 'undici';
  */
 export type EventLoopDelay = { available: true; p99Ms: number; maxMs: number; minMs: number } | { available: false; reason: string };
 
+/** Astra's database writes since it started (`astra_database_write_statements_total`, `astra_database_transactions_total`). */
+export type DatabaseWrites = { available: true; statements: number; transactions: number } | { available: false; reason: string };
+
+/** One scrape of GET /metrics: the text, or why there is none. */
+export type MetricsScrape = { ok: true; text: string } | { ok: false; reason: string };
+
 function gauge(text: string, name: string): number | undefined {
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** GET /metrics with an admin's token. It also restarts the event-loop histogram. */
+export async function scrapeMetrics(http: Pool, adminToken: string): Promise<MetricsScrape> {
+  const response = await http.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${adminToken}` }, headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) return { ok: false, reason: `GET /metrics answered ${response.statusCode}` };
+  return { ok: true, text };
+}
+
+export function eventLoopDelayOf(scrape: MetricsScrape): EventLoopDelay {
+  if (!scrape.ok) return { available: false, reason: scrape.reason };
+  const p99 = gauge(scrape.text, 'nodejs_eventloop_lag_p99_seconds');
+  const max = gauge(scrape.text, 'nodejs_eventloop_lag_max_seconds');
+  const min = gauge(scrape.text, 'nodejs_eventloop_lag_min_seconds');
+  if (p99 === undefined || max === undefined) return { available: false, reason: 'GET /metrics has no nodejs_eventloop_lag_p99_seconds / _max_seconds' };
+  return { available: true, p99Ms: p99 * 1000, maxMs: max * 1000, minMs: (min ?? 0) * 1000 };
+}
+
+export function databaseWritesOf(scrape: MetricsScrape): DatabaseWrites {
+  if (!scrape.ok) return { available: false, reason: scrape.reason };
+  const statements = gauge(scrape.text, 'astra_database_write_statements_total');
+  const transactions = gauge(scrape.text, 'astra_database_transactions_total');
+  if (statements === undefined || transactions === undefined) {
+    return { available: false, reason: 'GET /metrics has no astra_database_write_statements_total / astra_database_transactions_total' };
+  }
+  return { available: true, statements, transactions };
 }
 
 /**
@@ -19,12 +52,5 @@ function gauge(text: string, name: string): number | undefined {
  * reported as unavailable, with the reason.
  */
 export async function scrapeEventLoopDelay(http: Pool, adminToken: string): Promise<EventLoopDelay> {
-  const response = await http.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${adminToken}` }, headersTimeout: 5_000, bodyTimeout: 5_000 });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) return { available: false, reason: `GET /metrics answered ${response.statusCode}` };
-  const p99 = gauge(text, 'nodejs_eventloop_lag_p99_seconds');
-  const max = gauge(text, 'nodejs_eventloop_lag_max_seconds');
-  const min = gauge(text, 'nodejs_eventloop_lag_min_seconds');
-  if (p99 === undefined || max === undefined) return { available: false, reason: 'GET /metrics has no nodejs_eventloop_lag_p99_seconds / _max_seconds' };
-  return { available: true, p99Ms: p99 * 1000, maxMs: max * 1000, minMs: (min ?? 0) * 1000 };
+  return eventLoopDelayOf(await scrapeMetrics(http, adminToken));
 }

@@ -2,9 +2,10 @@
  * `npm run bench`: starts the built server (dist/main.js) in fresh processes and prints start-up time,
  * idle memory and the cost of authentication, then the gateway figures — added time to first token,
  * added delay per token, non-streamed throughput (each against direct and a bare proxy floor),
- * 1,000 concurrent streams, model lists and a hung model server — each against its target. Exits 0
- * when a target is missed (it is a report) and 1 when the bench itself could not measure (e.g. the
- * server did not start).
+ * 1,000 concurrent streams, model lists and a hung model server — then the chats: time to first
+ * token with chat storage, and 200 chat generations with clients re-attaching — each against its
+ * target. Exits 0 when a target is missed (it is a report) and 1 when the bench itself could not
+ * measure (e.g. the server did not start).
  *
  *   tsx bench/run.ts [--only startup,idleMemory,…] [--server path/to/main.js] [--cpu-prof]
  */
@@ -14,6 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authThroughputSection } from './auth-throughput.js';
+import { chatGenerationsSection } from './chat-generations.js';
+import { chatTtftSection } from './chat-ttft.js';
 import { cleanUpNow, installCleanupHandlers } from './cleanup.js';
 import { cpuProfileArguments, summarizeProfiles } from './cpu-profile.js';
 import { machineBusyPercent } from './cpu-usage.js';
@@ -39,6 +42,8 @@ const sections: readonly Section[] = [
   manyStreamsSection,
   modelListSection,
   hungUpstreamSection,
+  chatTtftSection,
+  chatGenerationsSection,
 ];
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));

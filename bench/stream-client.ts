@@ -121,14 +121,18 @@ export interface StreamLoad {
   timeoutMs: number;
 }
 
-/** Runs a closed-loop load of streams; returns the counted results (all of them, failures included). */
-export async function runStreams(agent: Dispatcher, target: Target, body: string, load: StreamLoad): Promise<StreamResult[]> {
+/**
+ * Runs a closed-loop load of streams; returns the counted results (all of them, failures included).
+ * `body` is the same for every request, or made per request from the worker's index (made just
+ * before sending, after the worker's previous stream ended).
+ */
+export async function runStreams(agent: Dispatcher, target: Target, body: string | ((worker: number) => string), load: StreamLoad): Promise<StreamResult[]> {
   const counted: StreamResult[] = [];
   const worker = async (index: number): Promise<void> => {
     const delay = (index * load.spreadMs) / load.concurrency;
     if (delay > 0) await sleep(delay);
     for (let stream = 0; stream < load.streamsPerWorker; stream += 1) {
-      const result = await sendStream(agent, target, body, load.timeoutMs);
+      const result = await sendStream(agent, target, typeof body === 'string' ? body : body(index), load.timeoutMs);
       if (stream >= load.uncountedPerWorker) counted.push(result);
     }
   };

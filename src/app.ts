@@ -25,6 +25,7 @@ export const jsonBodyLimitBytes = 1024 * 1024;
 /** Settings no deployment needs but tests do (shorter intervals). */
 export interface AppTuning {
   streamPingIntervalMs?: number;
+  eventsPingIntervalMs?: number;
 }
 
 export async function buildApp(services: Services, tuning: AppTuning = {}): Promise<FastifyInstance> {
@@ -49,7 +50,10 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   registerAuth(app, services.auth, config);
   registerHealthRoutes(app, { database: services.database, keyValue: services.keyValue, isReady: () => ready });
   registerPublicConfigRoute(app, { config, version, users: services.auth.users });
-  registerMetricsRoute(app, { access: { token: config.metricsToken, isAdmin: (request) => isAdminRequest(services.auth, request) } });
+  registerMetricsRoute(app, {
+    access: { token: config.metricsToken, isAdmin: (request) => isAdminRequest(services.auth, request) },
+    database: services.database,
+  });
   registerConnectionRoutes(app, { registry: services.connections, config });
   registerModels(app, services.models);
   registerChat(
@@ -68,7 +72,7 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   // Answers still generating end as interrupted (and their readers' streams with them) before the
   // server waits for requests in flight, so a shutdown is not held up by long answers.
   app.addHook('preClose', async () => services.generations.interruptAll());
-  registerChatsRoutes(app, { chats: services.chats });
+  registerChatsRoutes(app, { chats: services.chats, events: services.userEvents, eventsPingIntervalMs: tuning.eventsPingIntervalMs });
 
   app.addHook('onReady', (done) => {
     ready = true;

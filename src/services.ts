@@ -5,7 +5,7 @@
 import { resolveSecretKey, type Config } from './config';
 import type { Logger } from './core/logger';
 import { createAuth, type Auth } from './auth';
-import { ChatStore, createGenerations, type GenerationHub } from './chat';
+import { announceGenerations, ChatStore, ChatTitles, createGenerations, UserEvents, type GenerationHub } from './chat';
 import { LoadBalancer, openConnectionRegistry, type ConnectionRegistry } from './connections';
 import { createModels, type Models } from './models';
 import { openDatabase, openKeyValue, openPubSub, type Database, type KeyValue, type PubSub } from './storage';
@@ -25,6 +25,10 @@ export interface Services {
   chats: ChatStore;
   /** The chat replies this process generates, and the heartbeat that lets others see it is alive. */
   generations: GenerationHub;
+  /** Each user's events channel (new chats, titles, finished generations) for their other tabs. */
+  userEvents: UserEvents;
+  /** Titles chats once their first answer completes, in the background. */
+  titles: ChatTitles;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -48,9 +52,17 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     opened.push({ close: () => models.stop() });
     const auth = await createAuth({ config, database, keyValue, pubSub, secretKey, logger });
     const chats = new ChatStore(database);
+    const balancer = new LoadBalancer();
+    const userEvents = new UserEvents(pubSub, logger);
+    opened.push(userEvents);
+    const gateway = { config, registry: connections, catalog: models.catalog, access: models.access, balancer, logger };
+    const titles = new ChatTitles({ gateway, chats, events: userEvents, logger });
+    opened.push(titles);
     const generations = await createGenerations({ keyValue, pubSub, store: chats, logger });
     opened.push({ close: () => generations.close() });
-    return { config, logger, database, keyValue, pubSub, auth, connections, models, balancer: new LoadBalancer(), chats, generations };
+    generations.listen(announceGenerations(userEvents));
+    generations.listen(titles);
+    return { config, logger, database, keyValue, pubSub, auth, connections, models, balancer, chats, generations, userEvents, titles };
   } catch (error) {
     await Promise.allSettled(opened.reverse().map((service) => service.close()));
     throw error;
@@ -62,6 +74,8 @@ export async function closeServices(services: Services): Promise<void> {
   const steps: Array<[string, () => Promise<void>]> = [
     // First: answers still running are stored as interrupted while the database is open.
     ['generations', () => services.generations.close()],
+    ['chat titles', () => services.titles.close()],
+    ['user events', () => services.userEvents.close()],
     ['auth', () => services.auth.stop()],
     ['models', () => services.models.stop()],
     ['connection registry', () => services.connections.close()],

@@ -8,17 +8,19 @@ import { principalOf } from '../auth';
 import { notFound } from '../core/errors';
 import { parseInput } from '../core/validation';
 import { chatIdParams, type ChatsRoutesDeps } from './chats-routes';
-import { chatView } from './store';
+import { chatListItem, chatView } from './store';
 
-export function registerChatActionRoutes(app: FastifyInstance, { chats }: ChatsRoutesDeps): void {
+export function registerChatActionRoutes(app: FastifyInstance, { chats, events }: ChatsRoutesDeps): void {
   for (const [action, flag] of [
     ['pin', 'pinned'],
     ['archive', 'archived'],
   ] as const) {
     app.post(`/api/v1/chats/:id/${action}`, async (request) => {
       const { id } = parseInput(chatIdParams, request.params, 'path');
-      const chat = await chats.toggle(id, principalOf(request).user.id, flag);
+      const userId = principalOf(request).user.id;
+      const chat = await chats.toggle(id, userId, flag);
       if (chat === undefined) throw notFound('Chat');
+      events.publish(userId, { event: 'chat-updated', data: chatListItem(chat.chat) });
       return chatView(chat);
     });
   }
@@ -28,6 +30,7 @@ export function registerChatActionRoutes(app: FastifyInstance, { chats }: ChatsR
     const userId = principalOf(request).user.id;
     const copy = await chats.clone(id, userId);
     if (copy === undefined) throw notFound('Chat');
+    events.publish(userId, { event: 'chat-created', data: chatListItem(copy) });
     return chatView((await chats.read(copy.id, userId))!);
   });
 

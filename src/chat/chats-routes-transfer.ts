@@ -12,7 +12,7 @@ import { chatListItem, chatView, exportVersion, parseChatImport } from './store'
 /** Exports can be large: only the import route takes bodies this big (the default stays small). */
 export const importBodyLimitBytes = 50 * 1024 * 1024;
 
-export function registerChatTransferRoutes(app: FastifyInstance, { chats }: ChatsRoutesDeps): void {
+export function registerChatTransferRoutes(app: FastifyInstance, { chats, events }: ChatsRoutesDeps): void {
   app.get('/api/v1/chats/export', async (request) => {
     const all = await chats.exportAll(principalOf(request).user.id);
     return { version: exportVersion, chats: all.map(chatView) };
@@ -20,7 +20,10 @@ export function registerChatTransferRoutes(app: FastifyInstance, { chats }: Chat
 
   app.post('/api/v1/chats/import', { bodyLimit: importBodyLimitBytes }, async (request) => {
     const drafts = parseChatImport(request.body);
-    const created = await chats.create(principalOf(request).user.id, drafts);
-    return created.map(chatListItem);
+    const userId = principalOf(request).user.id;
+    const created = await chats.create(userId, drafts);
+    const items = created.map(chatListItem);
+    for (const item of items) events.publish(userId, { event: 'chat-created', data: item });
+    return items;
   });
 }

@@ -2,7 +2,8 @@
  * The chat history routes under /api/v1/chats (Open WebUI's paths and shapes): lists, search,
  * create, read, update, delete. Pin, archive, clone and share are in chats-routes-actions.ts,
  * export and import in chats-routes-transfer.ts. Every chat is reachable by its owner only: any
- * other caller gets the same 404 as for a chat that does not exist.
+ * other caller gets the same 404 as for a chat that does not exist. Every change is announced on
+ * the user's events channel (`GET /api/v1/events`, registered here too) without waiting for it.
  */
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
@@ -10,6 +11,7 @@ import { notFound } from '../core/errors';
 import { parseInput, z } from '../core/validation';
 import { registerChatActionRoutes } from './chats-routes-actions';
 import { registerChatTransferRoutes } from './chats-routes-transfer';
+import { registerUserEventsRoute, type UserEvents } from './events';
 import { chatListItem, chatView, parseNewChat, type ChatStore } from './store';
 
 /** Chats per page of the lists and of search results. */
@@ -17,6 +19,10 @@ export const chatPageSize = 50;
 
 export interface ChatsRoutesDeps {
   chats: ChatStore;
+  /** The user's events channel, told of every change. */
+  events: UserEvents;
+  /** How often a quiet events stream gets a `: ping` (15 s; tests shorten it). */
+  eventsPingIntervalMs?: number;
 }
 
 /** `?flag=true|false` */
@@ -41,7 +47,7 @@ const updateBody = z.object({
 });
 
 export function registerChatsRoutes(app: FastifyInstance, deps: ChatsRoutesDeps): void {
-  const { chats } = deps;
+  const { chats, events } = deps;
   const pageOf = (number: number): { offset: number; limit: number } => ({ offset: (number - 1) * chatPageSize, limit: chatPageSize });
 
   app.get('/api/v1/chats/', async (request) => {
@@ -73,6 +79,7 @@ export function registerChatsRoutes(app: FastifyInstance, deps: ChatsRoutesDeps)
     const body = parseInput(newChatBody, request.body);
     const userId = principalOf(request).user.id;
     const [created] = await chats.create(userId, [parseNewChat(body.chat)]);
+    events.publish(userId, { event: 'chat-created', data: chatListItem(created!) });
     const chat = await chats.read(created!.id, userId);
     return chatView(chat!);
   });
@@ -88,22 +95,30 @@ export function registerChatsRoutes(app: FastifyInstance, deps: ChatsRoutesDeps)
     const { id } = parseInput(chatIdParams, request.params, 'path');
     const { chat: changes } = parseInput(updateBody, request.body);
     const currentId = changes.currentId ?? changes.history?.currentId ?? undefined;
-    const chat = await chats.update(id, principalOf(request).user.id, { title: changes.title, models: changes.models, currentId });
+    const userId = principalOf(request).user.id;
+    const chat = await chats.update(id, userId, { title: changes.title, models: changes.models, currentId });
     if (chat === undefined) throw notFound('Chat');
+    // Moving along the tree changes nothing another tab shows in its list.
+    if (changes.title !== undefined || changes.models !== undefined) events.publish(userId, { event: 'chat-updated', data: chatListItem(chat.chat) });
     return chatView(chat);
   });
 
   app.delete('/api/v1/chats/:id', async (request) => {
     const { id } = parseInput(chatIdParams, request.params, 'path');
-    if (!(await chats.delete(id, principalOf(request).user.id))) throw notFound('Chat');
+    const userId = principalOf(request).user.id;
+    if (!(await chats.delete(id, userId))) throw notFound('Chat');
+    events.publish(userId, { event: 'chat-deleted', data: { id } });
     return true;
   });
 
   app.delete('/api/v1/chats/', async (request) => {
-    await chats.deleteAll(principalOf(request).user.id);
+    const userId = principalOf(request).user.id;
+    const count = await chats.deleteAll(userId);
+    events.publish(userId, { event: 'chats-deleted', data: { count } });
     return true;
   });
 
   registerChatActionRoutes(app, deps);
   registerChatTransferRoutes(app, deps);
+  registerUserEventsRoute(app, { events, pingIntervalMs: deps.eventsPingIntervalMs });
 }

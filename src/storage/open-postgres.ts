@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { pingDatabase } from './ping-database';
 import { redactUrl } from './redact-url';
 import type { Database, Schema } from './types';
+import { createWriteCounter } from './write-counter';
 
 const int8TypeId = 20;
 const overflowIdleMilliseconds = 10_000;
@@ -22,13 +23,15 @@ export function openPostgres(url: string, pool: DatabasePoolConfig, logger?: Log
     logger?.warn({ err: error, database: description }, 'an idle PostgreSQL connection failed; it will be replaced');
   });
 
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: connections }) });
+  const writes = createWriteCounter();
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: connections }), log: writes.log });
   let closing: Promise<void> | undefined;
   return {
     kind: 'postgres',
     db,
     description,
     ping: (signal) => pingDatabase(db, description, signal),
+    writes: writes.counts,
     close: () => (closing ??= db.destroy()),
   };
 }

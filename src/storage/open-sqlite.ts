@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { pingDatabase } from './ping-database';
 import type { Database, Schema } from './types';
 import { describeError } from './describe-error';
+import { createWriteCounter } from './write-counter';
 
 /**
  * Opens (creating when absent, with its folder) the SQLite file at `file`, or an in-memory
@@ -27,13 +28,15 @@ export function openSqlite(file: string): Database {
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
 
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  const writes = createWriteCounter();
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), log: writes.log });
   let closing: Promise<void> | undefined;
   return {
     kind: 'sqlite',
     db,
     description: file,
     ping: (signal) => pingDatabase(db, file, signal),
+    writes: writes.counts,
     close: () => (closing ??= db.destroy()),
   };
 }
@@ -55,4 +58,30 @@ function switchToWal(connection: BetterSqlite3.Database): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }
+}
+
+/** Prepared statements kept per SQL text; more than this and the oldest is dropped. */
+const statementCacheLimit = 500;
+
+/**
+ * The connection as Kysely sees it, with each SQL text prepared once. Kysely prepares every query
+ * it runs; on a chat turn's handful of statements, preparing cost as much as running them. Queries
+ * Astra builds have a few hundred distinct texts at most (an `in (…)` list of another length is
+ * another text), so a small cache holds them all. SQLite re-prepares a cached statement by itself
+ * when a migration changes the tables it reads.
+ */
+function withStatementCache(connection: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = connection.prepare(sql);
+        if (statements.size >= statementCacheLimit) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * database or Redis). Times are integers of epoch milliseconds in every table.
  */
 import type { Kysely } from 'kysely';
+import type { WriteCounts } from './write-counter';
 
 export interface UserTable {
   id: string;
@@ -105,6 +106,8 @@ export interface MessageTable {
   usage: string | null; // JSON object
   timings: string | null; // JSON object
   sources: string | null; // JSON array
+  tool_calls: string | null; // JSON array: an answer's tool calls, OpenAI's shape
+  content_parts: string | null; // JSON array: a message's parts other than text (images…), OpenAI's shape
   process_id: string | null; // the process running the message's generation
   created_at: number;
   updated_at: number;
@@ -132,6 +135,8 @@ export interface Database {
   readonly description: string;
   /** Resolves when a trivial query succeeds; rejects with a clear error otherwise. */
   ping(signal?: AbortSignal): Promise<void>;
+  /** Write statements and committed transactions since it was opened (see write-counter.ts). */
+  readonly writes: WriteCounts;
   close(): Promise<void>;
 }
 

@@ -13,10 +13,13 @@ import { parseInput, z } from '../../core/validation';
 import type { CatalogModel } from '../../models';
 import { defaultPingIntervalMs, encodeCompletion, toOllamaChatRequest, type ChatEvent, type RelayCandidate } from '../../providers';
 import { relayDeps, upstreamHeaders, type Gateway } from '../gateway';
+import { nonTextParts } from '../store';
 import { GenerationJob } from './generation-job';
 import type { GenerationHub } from './generation-hub';
+import type { TurnStart } from './generation-store';
 import { relayToJob } from './relay-to-job';
 import { streamToClient } from './sse-response';
+import { toolCallEvents } from './tool-call-list';
 
 const messageId = z.string().min(1).max(100);
 
@@ -51,14 +54,17 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
   const { gateway, generations, principal, model } = input;
   const fields = parseInput(chatTurnFields, input.body);
   const lastMessage = input.body.messages[input.body.messages.length - 1]!;
-  let userMessage: { id: string; parentId: string | null; content: string } | null = null;
+  let userMessage: TurnStart['userMessage'] = null;
   let answersMessageId: string;
   if (fields.regenerate === true) {
     if (fields.parent_id == null) throw badRequest('parent_id: is required with regenerate (the user message to answer again)');
     answersMessageId = fields.parent_id;
   } else {
     if (lastMessage.role !== 'user') throw badRequest(`messages: the last message must be the user's (role "user"), not "${lastMessage.role}"`);
-    userMessage = { id: fields.user_message_id ?? newId(), parentId: fields.parent_id ?? null, content: textOf((lastMessage as { content?: unknown }).content) };
+    const content = (lastMessage as { content?: unknown }).content;
+    // The text is stored as the message's content (and searched); images and other parts beside it.
+    const contentParts = nonTextParts(content, `messages[${input.body.messages.length - 1}].content`);
+    userMessage = { id: fields.user_message_id ?? newId(), parentId: fields.parent_id ?? null, content: textOf(content), contentParts };
     answersMessageId = userMessage.id;
   }
   const assistantMessage = { id: fields.id ?? newId(), parentId: answersMessageId, model: model.id };
@@ -79,7 +85,7 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
     }),
   );
 
-  await generations.store.startTurn({
+  const { createdChat } = await generations.store.startTurn({
     chatId: fields.chat_id,
     userId: principal.user.id,
     models: [model.id],
@@ -100,7 +106,7 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
     saveIntervalMs: generations.saveIntervalMs,
   });
   relayToJob(relayDeps(gateway), { candidates: input.candidates, request: (candidate) => requests.get(candidate)! }, job);
-  generations.add(job);
+  generations.add(job, { principal, model: model.id, createdChat });
 
   if (input.body.stream === true) {
     await streamToClient(input.reply, job.log, 0, { pingIntervalMs: gateway.streamPingIntervalMs ?? defaultPingIntervalMs });
@@ -117,10 +123,11 @@ function wholeAnswer(job: GenerationJob, model: string): object {
     const code: ErrorCode = outcome !== undefined && outcome.code in errorCatalogue ? (outcome.code as ErrorCode) : 'upstream_failed';
     throw new AstraError(code, outcome?.message ?? 'the answer failed');
   }
-  const { content, reasoning, usage } = job.snapshot();
+  const { content, reasoning, toolCalls, usage } = job.snapshot();
   const events: ChatEvent[] = [
     { type: 'reasoning-delta', text: reasoning },
     { type: 'text-delta', text: content },
+    ...toolCallEvents(toolCalls),
     ...(usage === undefined ? [] : [{ type: 'usage', usage } as const]),
     { type: 'end', finishReason: outcome.finishReason },
   ];

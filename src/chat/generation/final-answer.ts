@@ -1,12 +1,14 @@
 /**
  * A finished answer as one SSE reply, for a client that re-attaches after the generation ended:
  * `event: chat` (with `final: true`: the whole message follows, replacing what the client has), the
- * reasoning and text as one chunk each, then the end — a finish chunk and `[DONE]` for a complete
- * or stopped answer, the error for a failed or interrupted one.
+ * reasoning and text as one chunk each and each tool call whole, then the end — a finish chunk and
+ * `[DONE]` for a complete or stopped answer, the error for a failed or interrupted one.
  */
 import { createOpenAiChunkEncoder, toOpenAiErrorBody, type ChatEvent } from '../../providers';
+import type { ToolCall } from '../store';
 import { FrameLog } from './frame-log';
 import type { StoredMessage } from './generation-store';
+import { toolCallEvents } from './tool-call-list';
 
 /** The stored answer as a finished log; numbering starts after `base` (0 unless continuing another log). */
 export function finalAnswerLog(message: StoredMessage, options: { base?: number } = {}): FrameLog {
@@ -14,20 +16,33 @@ export function finalAnswerLog(message: StoredMessage, options: { base?: number 
   const head = { chat_id: message.chat_id, user_message_id: message.parent_id, message_id: message.id, status: message.status, final: true };
   log.appendText(`data: ${JSON.stringify(head)}\n\n`, 'chat');
   const encoder = createOpenAiChunkEncoder({ id: `chatcmpl-${message.id}`, model: message.model ?? '', created: Date.now() / 1000 });
+  const toolCalls = storedToolCalls(message);
   const events: ChatEvent[] = [
     { type: 'reasoning-delta', text: message.reasoning },
     { type: 'text-delta', text: message.content },
-    endOf(message),
+    ...toolCallEvents(toolCalls),
+    endOf(message, toolCalls.length > 0),
   ];
   log.appendText(events.map((event) => encoder.encode(event)).join(''));
   log.end();
   return log;
 }
 
-function endOf(message: StoredMessage): ChatEvent {
+/** The stored answer's tool calls; none when the column is empty (or, never expected, not a JSON list). */
+function storedToolCalls(message: StoredMessage): ToolCall[] {
+  if (message.tool_calls === undefined || message.tool_calls === null) return [];
+  try {
+    const calls: unknown = JSON.parse(message.tool_calls);
+    return Array.isArray(calls) ? (calls as ToolCall[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function endOf(message: StoredMessage, madeToolCalls: boolean): ChatEvent {
   switch (message.status) {
     case 'complete':
-      return { type: 'end', finishReason: 'stop' };
+      return { type: 'end', finishReason: madeToolCalls ? 'tool_calls' : 'stop' };
     case 'stopped':
       return { type: 'end', finishReason: 'stopped' };
     case 'error':

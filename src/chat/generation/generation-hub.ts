@@ -2,14 +2,16 @@
  * This process's generations: the jobs running here (and, for a minute after they end, their logs,
  * so a client that re-attaches late still gets exactly what it missed), what other processes must
  * know of them (a record per chat in the KeyValue store: which answer, which process, whether it
- * still runs), Stop and "send me the events" requests from other processes over PubSub, and the
- * process heartbeat that lets answers left by a dead process be marked interrupted.
+ * still runs), Stop and "send me the events" requests from other processes over PubSub, the
+ * process heartbeat that lets answers left by a dead process be marked interrupted, and the
+ * listeners told when a job starts and ends (the user's events channel, chat titles).
  */
+import type { Principal } from '../../auth';
 import { newId } from '../../core/ids';
 import type { Logger } from '../../core/logger';
 import type { KeyValue, PubSub, Unsubscribe } from '../../storage';
 import type { GenerationJob } from './generation-job';
-import type { GenerationStore } from './generation-store';
+import type { FinishedMessage, GenerationStore } from './generation-store';
 import { startProcessHeartbeat, type ProcessHeartbeat } from './process-heartbeat';
 import { controlChannel, eventsChannel, parseControlMessage, type ControlMessage } from './remote-channel';
 import { RemotePublisher } from './remote-publisher';
@@ -35,6 +37,25 @@ export interface GenerationRecord {
   running: boolean;
 }
 
+/** Who started a generation and how: what listeners need besides the job. */
+export interface TurnContext {
+  principal: Principal;
+  /** The model as the client named it (its catalog id). */
+  model: string;
+  /** The turn created the chat. */
+  createdChat: boolean;
+}
+
+/**
+ * Told when a job starts (just after its upstream request went out) and when its final state is
+ * stored. Listeners must return at once (start their own work in the background); one that throws
+ * is logged and does not stop the others.
+ */
+export interface GenerationListener {
+  started?(job: GenerationJob, turn: TurnContext): void;
+  finished?(job: GenerationJob, result: FinishedMessage, turn: TurnContext): void;
+}
+
 /** The KeyValue key of a chat's generation record. */
 export const recordKey = (chatId: string): string => `generation:chat:${chatId}`;
 /** A record outlives its generation so that a late re-attach finds the answer to return. */
@@ -57,6 +78,7 @@ export class GenerationHub {
   /** Record writes of each job, one after the other, so the "ended" one cannot land first. */
   private readonly recordWrites = new WeakMap<GenerationJob, Promise<void>>();
   private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly listeners: GenerationListener[] = [];
   private unsubscribe: Unsubscribe | undefined;
   private heartbeat: ProcessHeartbeat | undefined;
 
@@ -78,15 +100,28 @@ export class GenerationHub {
     this.heartbeat = await startProcessHeartbeat({ keyValue: this.keyValue, store: this.store, processId: this.processId, logger: this.logger, ...this.options.heartbeat });
   }
 
-  /** Takes a job that has just started: keeps it findable here and tells other processes where it runs. */
-  add(job: GenerationJob): void {
+  /** Adds a listener to every job added from now on (events channel, titles). */
+  listen(listener: GenerationListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Takes a job that has just started: keeps it findable here, tells other processes where it
+   * runs, and, given the turn that started it, tells the listeners.
+   */
+  add(job: GenerationJob, turn?: TurnContext): void {
     let list = this.jobs.get(job.chatId);
     if (list === undefined) this.jobs.set(job.chatId, (list = []));
     list.push(job);
     // Off the path to the first token: the upstream request is already on its way.
-    setImmediate(() => this.writeRecord(job, true));
-    void job.done.then(() => {
+    setImmediate(() => {
+      this.writeRecord(job, true);
+      if (turn !== undefined) this.notify((listener) => listener.started?.(job, turn));
+    });
+    void job.done.then((result) => {
       this.writeRecord(job, false);
+      // After the readers (and a waiting non-streamed reply) have had the end.
+      if (turn !== undefined) setImmediate(() => this.notify((listener) => listener.finished?.(job, result, turn)));
       const timer = setTimeout(() => {
         this.lingerTimers.delete(timer);
         this.forget(job);
@@ -140,6 +175,16 @@ export class GenerationHub {
     this.jobs.clear();
     await this.unsubscribe?.();
     await this.heartbeat?.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'removing the generation heartbeat failed'));
+  }
+
+  private notify(call: (listener: GenerationListener) => void): void {
+    for (const listener of this.listeners) {
+      try {
+        call(listener);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'a generation listener failed');
+      }
+    }
   }
 
   private stopLocal(chatId: string): boolean {

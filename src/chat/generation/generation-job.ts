@@ -1,15 +1,17 @@
 /**
  * One reply being generated: a server-owned job that runs whatever happens to the request that
- * started it. It takes the reply's events from the relay, keeps the text, reasoning and usage, writes
- * them as numbered OpenAI-style SSE events into its log for any number of readers, saves the text
- * now and then, and stores the final state when it ends: complete, stopped (the user's Stop),
- * interrupted (the server shutting down) or error.
+ * started it. It takes the reply's events from the relay, keeps the text, reasoning, tool calls and
+ * usage, writes them as numbered OpenAI-style SSE events into its log for any number of readers,
+ * saves the answer so far now and then, and stores the final state when it ends: complete, stopped
+ * (the user's Stop), interrupted (the server shutting down) or error.
  */
 import type { Logger } from '../../core/logger';
 import { createOpenAiChunkEncoder, toOpenAiUsage, type ChatEvent, type FinishReason, type OpenAiChunkEncoder, type Usage } from '../../providers';
+import type { ToolCall } from '../store';
 import { FrameLog } from './frame-log';
 import type { FinishedMessage, FinishedStatus, GenerationStore } from './generation-store';
 import { createProgressSaver, type ProgressSaver } from './progress-saver';
+import { ToolCallList } from './tool-call-list';
 
 /** Who the answer is for, what it answers, and where its text is saved. */
 export interface GenerationJobOptions {
@@ -51,6 +53,7 @@ export class GenerationJob {
   readonly done: Promise<FinishedMessage>;
   private content = '';
   private reasoning = '';
+  private readonly toolCalls = new ToolCallList();
   private usage: Usage | undefined;
   private deltas = 0;
   private status: 'generating' | FinishedStatus = 'generating';
@@ -78,7 +81,7 @@ export class GenerationJob {
       store: options.store,
       messageId: options.messageId,
       intervalMs: options.saveIntervalMs,
-      snapshot: () => ({ content: this.content, reasoning: this.reasoning }),
+      snapshot: () => ({ content: this.content, reasoning: this.reasoning, ...this.toolCallsPart() }),
       logger: options.logger,
     });
     const head = { chat_id: options.chatId, user_message_id: options.userMessageId, message_id: options.messageId };
@@ -99,8 +102,8 @@ export class GenerationJob {
   }
 
   /** The reply so far. */
-  snapshot(): { content: string; reasoning: string; usage: Usage | undefined } {
-    return { content: this.content, reasoning: this.reasoning, usage: this.usage };
+  snapshot(): { content: string; reasoning: string; toolCalls: ToolCall[]; usage: Usage | undefined } {
+    return { content: this.content, reasoning: this.reasoning, toolCalls: this.toolCalls.calls(), usage: this.usage };
   }
 
   /** Runs when the job ends before the model server finished (Stop, shutdown, a failure): abort the upstream call. */
@@ -122,6 +125,8 @@ export class GenerationJob {
         break;
       case 'tool-call':
         this.firstTokenAt ??= performance.now();
+        this.toolCalls.add(event);
+        this.saver.changed();
         break;
       case 'usage':
         this.usage = event.usage;
@@ -151,6 +156,11 @@ export class GenerationJob {
     this.end('interrupted', { type: 'end', finishReason: 'interrupted' });
   }
 
+  /** `{toolCalls}` when the answer made any, else nothing: answers without calls are stored as before. */
+  private toolCallsPart(): { toolCalls?: ToolCall[] } {
+    return this.toolCalls.size === 0 ? {} : { toolCalls: this.toolCalls.calls() };
+  }
+
   private noteToken(): void {
     this.firstTokenAt ??= performance.now();
     this.deltas += 1;
@@ -167,6 +177,7 @@ export class GenerationJob {
       status,
       content: this.content,
       reasoning: this.reasoning,
+      ...this.toolCallsPart(),
       ...(error === undefined ? {} : { error }),
       ...(this.usage === undefined ? {} : { usage: toOpenAiUsage(this.usage) }),
       timings: this.timings(),

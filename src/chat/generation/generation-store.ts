@@ -4,9 +4,9 @@
  * The chat store satisfies it; tests may count its calls.
  */
 
-import type { MessageResult, TurnStart } from '../store';
+import type { AnswerProgress, MessageResult, TurnStart } from '../store';
 
-export type { TurnStart };
+export type { AnswerProgress, TurnStart };
 
 /** The final state of an answer, as stored. */
 export type FinishedMessage = MessageResult;
@@ -27,13 +27,15 @@ export interface StoredMessage {
   error: string | null;
   usage: unknown;
   timings: unknown;
+  /** JSON array of the answer's tool calls, or null (absent from stores that keep none). */
+  tool_calls?: string | null;
 }
 
 /** The chat store's methods a generation uses. */
 export interface GenerationStore {
   /** One transaction; 404 when the chat is another user's, 400 for a parent not in the chat, 409 for duplicate ids. */
   startTurn(turn: TurnStart): Promise<{ createdChat: boolean }>;
-  saveProgress(messageId: string, progress: { content: string; reasoning: string }): Promise<void>;
+  saveProgress(messageId: string, progress: AnswerProgress): Promise<void>;
   finishMessage(messageId: string, result: FinishedMessage): Promise<void>;
   /** Marks 'generating' messages of the given processes (or of all but the given ones) 'interrupted'. */
   markInterrupted(filter: { processIds?: string[]; exceptProcessIds?: string[] }): Promise<number>;

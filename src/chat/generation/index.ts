@@ -5,7 +5,7 @@
  * left by a process that died are marked interrupted.
  */
 export { answerChatTurn, type ChatTurnInput } from './chat-turn';
-export { GenerationHub, type GenerationHubOptions, type GenerationRecord } from './generation-hub';
+export { GenerationHub, type GenerationHubOptions, type GenerationListener, type GenerationRecord, type TurnContext } from './generation-hub';
 export { GenerationJob } from './generation-job';
 export type { FinishedMessage, FinishedStatus, GenerationStore, StoredMessage, TurnStart } from './generation-store';
 export { registerGenerationRoutes, type GenerationRoutesOptions } from './generation-routes';

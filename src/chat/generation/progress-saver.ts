@@ -4,7 +4,7 @@
  * after any save still in flight (so a late save never overwrites the end).
  */
 import type { Logger } from '../../core/logger';
-import type { FinishedMessage, GenerationStore } from './generation-store';
+import type { AnswerProgress, FinishedMessage, GenerationStore } from './generation-store';
 
 /** Saves of one answer's text. */
 export interface ProgressSaver {
@@ -19,7 +19,7 @@ export function createProgressSaver(options: {
   store: Pick<GenerationStore, 'saveProgress' | 'finishMessage'>;
   messageId: string;
   intervalMs: number;
-  snapshot(): { content: string; reasoning: string };
+  snapshot(): AnswerProgress;
   logger: Logger;
 }): ProgressSaver {
   const { store, messageId, logger } = options;

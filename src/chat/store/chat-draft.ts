@@ -3,6 +3,7 @@
  * clone): the ids it would like to keep, its settings and its message tree. Times in epoch ms.
  */
 import type { MessageRole, MessageStatus } from '../../storage';
+import type { ContentPart, ToolCall } from './message-parts';
 import { readJson, type ChatWithMessages } from './rows';
 
 export interface MessageDraft {
@@ -17,6 +18,8 @@ export interface MessageDraft {
   usage: Record<string, unknown> | null;
   timings: Record<string, unknown> | null;
   sources: unknown[] | null;
+  toolCalls: ToolCall[] | null;
+  contentParts: ContentPart[] | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -62,6 +65,8 @@ export function cloneDraft({ chat, messages }: ChatWithMessages, now: number): C
       usage: readJson<Record<string, unknown>>(message.usage) ?? null,
       timings: readJson<Record<string, unknown>>(message.timings) ?? null,
       sources: readJson<unknown[]>(message.sources) ?? null,
+      toolCalls: readJson<ToolCall[]>(message.tool_calls) ?? null,
+      contentParts: readJson<ContentPart[]>(message.content_parts) ?? null,
       createdAt: message.created_at,
       updatedAt: message.updated_at,
     })),

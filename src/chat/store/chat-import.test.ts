@@ -77,6 +77,41 @@ describe('parseChatImport', () => {
     expect(refusal(() => parseChatImport([42]))).toBe('Nothing was imported: chats[0]: must be an object');
   });
 
+  it('reads Astra’s tool calls and content parts, leaving them null where absent', () => {
+    const toolCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } };
+    const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } };
+    const [draft] = parseChatImport({
+      version: 1,
+      chats: [
+        {
+          chat: {
+            history: {
+              messages: {
+                q: { role: 'user', content: 'Weather?', content_parts: [image] },
+                // `type` may be left out; it can only be 'function'.
+                a: { role: 'assistant', parentId: 'q', content: '', tool_calls: [{ ...toolCall, type: undefined }] },
+                b: { role: 'assistant', parentId: 'q', content: 'Sunny', tool_calls: null },
+              },
+            },
+          },
+        },
+      ],
+    });
+    expect(byId(draft!, 'q')).toMatchObject({ contentParts: [image], toolCalls: null });
+    expect(byId(draft!, 'a')).toMatchObject({ toolCalls: [toolCall], contentParts: null });
+    expect(byId(draft!, 'b')).toMatchObject({ toolCalls: null, contentParts: null });
+  });
+
+  it('refuses malformed tool calls and text given as a content part', () => {
+    const chat = (message: Record<string, unknown>) => [{ chat: { history: { messages: { m: { role: 'assistant', ...message } } } } }];
+    expect(refusal(() => parseChatImport(chat({ tool_calls: [{ id: 'c', function: { name: 'f' } }] })))).toContain(
+      'chats[0].chat.history.messages.m.tool_calls[0].function.arguments: is required',
+    );
+    expect(refusal(() => parseChatImport(chat({ content_parts: [{ type: 'text', text: 'x' }] })))).toContain(
+      'chats[0].chat.history.messages.m.content_parts[0].type: must not be "text"',
+    );
+  });
+
   it('repairs a current id that names no message (as Open WebUI does)', () => {
     const [draft] = parseChatImport([{ chat: { history: { messages: { a: { role: 'user' }, b: { role: 'assistant', parentId: 'a' } }, currentId: 'gone' } } }]);
     expect(draft!.currentId).toBe('b');

@@ -10,7 +10,7 @@ import { cloneDraft, type ChatDraft } from './chat-draft';
 import { searchChats, type SearchPage } from './chat-search';
 import { insertChats } from './insert-chats';
 import type { ChatRow, ChatWithMessages, MessageRow } from './rows';
-import { finishMessage, markInterrupted, saveProgress, startTurn, type MessageResult, type TurnStart } from './turns';
+import { defaultChatTitle, finishMessage, markInterrupted, saveProgress, startTurn, type AnswerProgress, type MessageResult, type TurnStart } from './turns';
 
 export interface ChatListFilter extends SearchPage {
   /** Leave out archived chats (the default), include them, or list only them. */
@@ -38,7 +38,7 @@ export class ChatStore {
     return startTurn(this.db, turn);
   }
 
-  saveProgress(messageId: string, progress: { content: string; reasoning: string }): Promise<void> {
+  saveProgress(messageId: string, progress: AnswerProgress): Promise<void> {
     return saveProgress(this.db, messageId, progress);
   }
 
@@ -115,6 +115,21 @@ export class ChatStore {
       await this.db.updateTable('chats').set(values).where('id', '=', chatId).where('user_id', '=', userId).execute();
     }
     return this.read(chatId, userId);
+  }
+
+  /**
+   * Gives the chat `title` only if it still has the default one (a generated title never
+   * overwrites the user's own); returns the chat as it is then, or undefined when nothing changed.
+   */
+  setTitleIfDefault(chatId: string, userId: string, title: string): Promise<ChatRow | undefined> {
+    return this.db
+      .updateTable('chats')
+      .set({ title })
+      .where('id', '=', chatId)
+      .where('user_id', '=', userId)
+      .where('title', '=', defaultChatTitle)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async delete(chatId: string, userId: string): Promise<boolean> {

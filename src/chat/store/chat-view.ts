@@ -6,6 +6,7 @@
 import { epochSeconds } from '../../core/ids';
 import type { MessageRole, MessageStatus } from '../../storage';
 import { branchTo, buildTree, newestLeaf } from './chat-tree';
+import type { ContentPart, ToolCall } from './message-parts';
 import { readJson, type ChatRow, type ChatWithMessages, type MessageRow } from './rows';
 
 export interface ChatListItem {
@@ -34,6 +35,10 @@ export interface MessageView {
   timings?: Record<string, unknown>;
   sources?: unknown[];
   reasoning?: string;
+  /** An answer's tool calls, in OpenAI's shape. */
+  tool_calls?: ToolCall[];
+  /** A message's parts other than text (images, audio, files), in OpenAI's shape; the text is `content`. */
+  content_parts?: ContentPart[];
 }
 
 export interface ChatView {
@@ -108,5 +113,9 @@ function messageView(row: MessageRow, childrenIds: string[]): MessageView {
   const sources = readJson<unknown[]>(row.sources);
   if (sources !== undefined) view.sources = sources;
   if (row.reasoning !== '') view.reasoning = row.reasoning;
+  const toolCalls = readJson<ToolCall[]>(row.tool_calls);
+  if (toolCalls !== undefined) view.tool_calls = toolCalls;
+  const contentParts = readJson<ContentPart[]>(row.content_parts);
+  if (contentParts !== undefined) view.content_parts = contentParts;
   return view;
 }

@@ -139,6 +139,8 @@ function messageDraft(entry: Entry, createdAt: number): MessageDraft {
     usage: message.usage ?? null,
     timings: message.timings ?? null,
     sources: message.sources ?? null,
+    toolCalls: message.tool_calls ?? null,
+    contentParts: message.content_parts ?? null,
     createdAt,
     updatedAt: createdAt,
   };

@@ -5,6 +5,7 @@
  * for (files, tags, params, folders, ratings…) are accepted and dropped.
  */
 import { z } from '../../core/validation';
+import { importedContentPart, importedToolCall, maxContentParts, maxToolCalls } from './message-parts';
 
 const id = z.string().min(1).max(200);
 /** Seconds or milliseconds since the epoch (see `toMilliseconds`). */
@@ -28,6 +29,10 @@ export const importedMessage = z.object({
   usage: z.record(z.string(), z.unknown()).nullish(),
   timings: z.record(z.string(), z.unknown()).nullish(),
   sources: z.array(z.unknown()).nullish(),
+  /** Astra's: an answer's tool calls. (Open WebUI writes them into `content` as text.) */
+  tool_calls: z.array(importedToolCall).max(maxToolCalls).nullish(),
+  /** Astra's: a message's parts other than text. */
+  content_parts: z.array(importedContentPart).max(maxContentParts).nullish(),
 });
 
 export const importedChatBody = z.object({

@@ -6,9 +6,9 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../../core/ids';
 import type { Schema } from '../../storage';
 import type { ChatDraft } from './chat-draft';
-import { inChunks, writeJson, type ChatRow, type MessageRow } from './rows';
+import { inChunks, writeJson, writeJsonList, type ChatRow, type MessageRow } from './rows';
 
-/** Rows per INSERT: 15 columns × 200 stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 17 columns × 200 stays far below SQLite's and PostgreSQL's parameter limits. */
 const rowsPerInsert = 200;
 
 /** Inserts `drafts` as chats of `userId`; returns the chat rows written, in the order given. */
@@ -49,6 +49,8 @@ export async function insertChats(db: Kysely<Schema>, userId: string, drafts: Ch
           usage: writeJson(message.usage),
           timings: writeJson(message.timings),
           sources: writeJson(message.sources),
+          tool_calls: writeJsonList(message.toolCalls),
+          content_parts: writeJsonList(message.contentParts),
           process_id: null,
           created_at: message.createdAt,
           updated_at: message.updatedAt,

@@ -1,6 +1,7 @@
 /**
- * The row types of the chat tables, and the few helpers every query module shares: reading JSON
- * columns, recognising a unique-key violation, and splitting long id lists for `in (…)` queries.
+ * The row types of the chat tables, and the few helpers every query module shares: reading and
+ * writing JSON columns, recognising a unique-key violation, and splitting long id lists for
+ * `in (…)` queries.
  */
 import type { Selectable } from 'kysely';
 import type { ChatTable, MessageTable } from '../../storage';
@@ -27,6 +28,11 @@ export function readJson<T>(text: string | null): T | undefined {
 /** A JSON column's text for `value`, or null when there is nothing to store. */
 export function writeJson(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/** A JSON array column's text for `list`, or null when the list is absent or empty. */
+export function writeJsonList(list: readonly unknown[] | null | undefined): string | null {
+  return list === undefined || list === null || list.length === 0 ? null : JSON.stringify(list);
 }
 
 /** Whether a database error is a primary-key or unique-constraint violation (SQLite or PostgreSQL). */

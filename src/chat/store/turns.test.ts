@@ -105,6 +105,28 @@ describe.each(databaseKinds)('ChatStore turns (%s)', (kind) => {
     expect(await test.chats.getMessage('other-chat', userId, 'a1')).toBeUndefined();
   });
 
+  it('stores a question’s parts other than text, and an answer’s tool calls while it streams and at the end', async () => {
+    const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } };
+    await test.chats.startTurn(turn({ userMessage: { id: 'q1', parentId: null, content: 'What is this?', contentParts: [image] } }));
+    expect(await test.chats.getMessage('chat-1', userId, 'q1')).toMatchObject({ content: 'What is this?', content_parts: JSON.stringify([image]), tool_calls: null });
+    expect(await test.chats.getMessage('chat-1', userId, 'a1')).toMatchObject({ content_parts: null, tool_calls: null });
+
+    const call = (args: string) => ({ id: 'call_0', type: 'function' as const, function: { name: 'lookup', arguments: args } });
+    await test.chats.saveProgress('a1', { content: '', reasoning: '', toolCalls: [call('{"q":')] });
+    expect((await test.chats.getMessage('chat-1', userId, 'a1'))?.tool_calls).toBe(JSON.stringify([call('{"q":')]));
+    // A save without calls leaves the stored ones alone.
+    await test.chats.saveProgress('a1', { content: 'Looking', reasoning: '' });
+    expect((await test.chats.getMessage('chat-1', userId, 'a1'))?.tool_calls).toBe(JSON.stringify([call('{"q":')]));
+    await test.chats.finishMessage('a1', { status: 'complete', content: 'Looking', reasoning: '', toolCalls: [call('{"q":"x"}')] });
+    expect((await test.chats.getMessage('chat-1', userId, 'a1'))?.tool_calls).toBe(JSON.stringify([call('{"q":"x"}')]));
+
+    // Empty lists are stored as null, like absent ones.
+    await test.chats.startTurn(turn({ chatId: 'chat-2', userMessage: { id: 'q2', parentId: null, content: 'x', contentParts: [] }, assistantMessage: { id: 'a2', parentId: 'q2', model: 'm1' } }));
+    await test.chats.finishMessage('a2', { status: 'complete', content: 'y', reasoning: '', toolCalls: [] });
+    expect(await test.chats.getMessage('chat-2', userId, 'q2')).toMatchObject({ content_parts: null });
+    expect(await test.chats.getMessage('chat-2', userId, 'a2')).toMatchObject({ tool_calls: null });
+  });
+
   it('marks answers left generating as interrupted, by process', async () => {
     const start = (n: number, processId: string) =>
       test.chats.startTurn(turn({ chatId: `chat-${n}`, processId, userMessage: { id: `q${n}`, parentId: null, content: 'x' }, assistantMessage: { id: `a${n}`, parentId: `q${n}`, model: 'm1' } }));

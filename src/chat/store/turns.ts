@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import { AstraError, badRequest, notFound } from '../../core/errors';
 import type { Schema } from '../../storage';
-import { isUniqueViolation, writeJson } from './rows';
+import type { ContentPart, ToolCall } from './message-parts';
+import { isUniqueViolation, writeJson, writeJsonList } from './rows';
 
 export interface TurnStart {
   chatId: string;
@@ -14,8 +15,11 @@ export interface TurnStart {
   /** Create the chat when it does not exist (owned by userId); when it exists it must be the user's, else a 404 AstraError. */
   title?: string;
   models: string[];
-  /** The new user message, or null when regenerating an answer to an existing user message (assistant.parentId). */
-  userMessage: { id: string; parentId: string | null; content: string } | null;
+  /**
+   * The new user message, or null when regenerating an answer to an existing user message
+   * (assistant.parentId). `content` is its text; `contentParts` its other parts (images…), if any.
+   */
+  userMessage: { id: string; parentId: string | null; content: string; contentParts?: ContentPart[] | null } | null;
   assistantMessage: { id: string; parentId: string; model: string };
   processId: string;
 }
@@ -29,6 +33,16 @@ export interface MessageResult {
   usage?: object;
   timings?: object;
   sources?: unknown[];
+  /** The answer's tool calls, when it made any. */
+  toolCalls?: ToolCall[];
+}
+
+/** An answer so far, as saved while it streams. */
+export interface AnswerProgress {
+  content: string;
+  reasoning: string;
+  /** The tool calls so far; the stored ones are left as they are when absent or empty. */
+  toolCalls?: ToolCall[];
 }
 
 export const defaultChatTitle = 'New Chat';
@@ -36,72 +50,78 @@ export const defaultChatTitle = 'New Chat';
 /**
  * In one transaction: creates the chat when new, adds the user's message (unless regenerating) and
  * the assistant's placeholder (status 'generating', owned by `processId`), and makes the
- * placeholder the chat's current message.
+ * placeholder the chat's current message. This runs before the model server is asked, so it is
+ * kept to four statements: the chat's owner, the chat's latest message time with whether the parent
+ * is in it, one insert of both messages, the chat's current message. A message id that is taken is
+ * found by the insert failing, not by a read before it.
  */
 export async function startTurn(db: Kysely<Schema>, turn: TurnStart): Promise<{ createdChat: boolean }> {
   const { chatId, userId, userMessage, assistantMessage } = turn;
   if (userMessage !== null && userMessage.id === assistantMessage.id) {
     throw new AstraError('conflict', `The user message and the answer cannot both have the id "${userMessage.id}"`);
   }
+  if (userMessage !== null && assistantMessage.parentId !== userMessage.id) {
+    throw badRequest(`assistantMessage.parentId: must be the new user message "${userMessage.id}"`);
+  }
   const now = Date.now();
   try {
     return await db.transaction().execute(async (transaction) => {
-      const inserted = await transaction
-        .insertInto('chats')
-        .values({
-          id: chatId,
-          user_id: userId,
-          title: turn.title ?? defaultChatTitle,
-          models: JSON.stringify(turn.models),
-          pinned: 0,
-          archived: 0,
-          share_id: null,
-          current_message_id: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((conflict) => conflict.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      const createdChat = inserted !== undefined;
+      const createdChat = await claimChat(transaction, turn, now);
+      // The message the turn follows: the user message's parent, or the user message to answer again.
+      const parentId = userMessage === null ? assistantMessage.parentId : userMessage.parentId;
+      const parentField = userMessage === null ? 'assistantMessage.parentId' : 'userMessage.parentId';
+      let latestAt = 0;
       if (!createdChat) {
-        const owner = await transaction.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst();
-        if (owner?.user_id !== userId) throw notFound('Chat');
-      }
-
-      const newIds = userMessage === null ? [assistantMessage.id] : [userMessage.id, assistantMessage.id];
-      const taken = await transaction.selectFrom('messages').select('id').where('id', 'in', newIds).executeTakeFirst();
-      if (taken !== undefined) throw duplicateMessage(taken.id);
-
-      if (userMessage?.parentId != null) await requireInChat(transaction, chatId, userMessage.parentId, 'userMessage.parentId');
-      if (userMessage !== null) {
-        if (assistantMessage.parentId !== userMessage.id) {
-          throw badRequest(`assistantMessage.parentId: must be the new user message "${userMessage.id}"`);
-        }
-      } else {
-        await requireInChat(transaction, chatId, assistantMessage.parentId, 'assistantMessage.parentId');
+        const chat = await transaction
+          .selectFrom('messages')
+          .select((eb) => [
+            eb.fn.max('created_at').as('at'),
+            eb.fn.max(eb.case().when('id', '=', parentId ?? '').then(1).else(0).end()).as('has_parent'),
+          ])
+          .where('chat_id', '=', chatId)
+          .executeTakeFirst();
+        latestAt = Number(chat?.at ?? 0);
+        if (parentId != null && Number(chat?.has_parent ?? 0) !== 1) throw badRequest(`${parentField}: no message "${parentId}" in this chat`);
+      } else if (parentId != null) {
+        throw badRequest(`${parentField}: no message "${parentId}" in this chat`);
       }
 
       // Later than every message already in the chat, even if the clock stepped back: siblings are
       // ordered by creation time, so a regenerated answer must sort after the one it replaces.
-      const latest = await transaction
-        .selectFrom('messages')
-        .select((eb) => eb.fn.max('created_at').as('at'))
-        .where('chat_id', '=', chatId)
-        .executeTakeFirst();
-      const createdAt = Math.max(now, Number(latest?.at ?? 0) + 1);
-      const common = { chat_id: chatId, reasoning: '', error: null, usage: null, timings: null, sources: null, updated_at: now };
-      if (userMessage !== null) {
-        await transaction
-          .insertInto('messages')
-          .values({ ...common, id: userMessage.id, parent_id: userMessage.parentId, role: 'user', model: null, content: userMessage.content, status: 'complete', process_id: null, created_at: createdAt })
-          .execute();
-      }
-      await transaction
-        .insertInto('messages')
+      const createdAt = Math.max(now, latestAt + 1);
+      const common = { chat_id: chatId, reasoning: '', error: null, usage: null, timings: null, sources: null, tool_calls: null, updated_at: now };
+      const assistantRow = {
+        ...common,
+        id: assistantMessage.id,
+        parent_id: assistantMessage.parentId,
+        role: 'assistant' as const,
+        model: assistantMessage.model,
+        content: '',
+        content_parts: null,
+        status: 'generating' as const,
+        process_id: turn.processId,
         // A millisecond after the question, so that rows read oldest first list the question first.
-        .values({ ...common, id: assistantMessage.id, parent_id: assistantMessage.parentId, role: 'assistant', model: assistantMessage.model, content: '', status: 'generating', process_id: turn.processId, created_at: createdAt + 1 })
-        .execute();
+        created_at: createdAt + 1,
+      };
+      const rows =
+        userMessage === null
+          ? [assistantRow]
+          : [
+              {
+                ...common,
+                id: userMessage.id,
+                parent_id: userMessage.parentId,
+                role: 'user' as const,
+                model: null,
+                content: userMessage.content,
+                content_parts: writeJsonList(userMessage.contentParts),
+                status: 'complete' as const,
+                process_id: null,
+                created_at: createdAt,
+              },
+              assistantRow,
+            ];
+      await transaction.insertInto('messages').values(rows).execute();
 
       const models = turn.models.length > 0 && !createdChat ? { models: JSON.stringify(turn.models) } : {};
       await transaction
@@ -112,17 +132,56 @@ export async function startTurn(db: Kysely<Schema>, turn: TurnStart): Promise<{ 
       return { createdChat };
     });
   } catch (error) {
-    // Another request took one of the ids between the check and the insert.
-    if (isUniqueViolation(error)) throw new AstraError('conflict', 'A message with one of these ids already exists', { cause: error });
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    // One of the ids is taken (by an earlier message, or by another request just now): name it.
+    const ids = userMessage === null ? [assistantMessage.id] : [userMessage.id, assistantMessage.id];
+    const taken = await db.selectFrom('messages').select('id').where('id', 'in', ids).executeTakeFirst();
+    if (taken !== undefined) throw duplicateMessage(taken.id);
+    throw new AstraError('conflict', 'A message with one of these ids already exists', { cause: error });
   }
 }
 
+/**
+ * The chat the turn goes into: true when this call created it (owned by the caller), false when it
+ * exists and is the caller's; a 404 when it is someone else's.
+ */
+async function claimChat(transaction: Kysely<Schema>, turn: TurnStart, now: number): Promise<boolean> {
+  const { chatId, userId } = turn;
+  const owner = await transaction.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst();
+  if (owner !== undefined) {
+    if (owner.user_id !== userId) throw notFound('Chat');
+    return false;
+  }
+  const inserted = await transaction
+    .insertInto('chats')
+    .values({
+      id: chatId,
+      user_id: userId,
+      title: turn.title ?? defaultChatTitle,
+      models: JSON.stringify(turn.models),
+      pinned: 0,
+      archived: 0,
+      share_id: null,
+      current_message_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted !== undefined) return true;
+  // Created by another request between the read and the insert.
+  const racedOwner = await transaction.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst();
+  if (racedOwner?.user_id !== userId) throw notFound('Chat');
+  return false;
+}
+
 /** Stores the answer so far; does nothing once the message is no longer being generated. */
-export async function saveProgress(db: Kysely<Schema>, messageId: string, progress: { content: string; reasoning: string }): Promise<void> {
+export async function saveProgress(db: Kysely<Schema>, messageId: string, progress: AnswerProgress): Promise<void> {
+  const toolCalls = writeJsonList(progress.toolCalls);
   await db
     .updateTable('messages')
-    .set({ content: progress.content, reasoning: progress.reasoning, updated_at: Date.now() })
+    .set({ content: progress.content, reasoning: progress.reasoning, ...(toolCalls === null ? {} : { tool_calls: toolCalls }), updated_at: Date.now() })
     .where('id', '=', messageId)
     .where('status', '=', 'generating')
     .execute();
@@ -140,6 +199,7 @@ export async function finishMessage(db: Kysely<Schema>, messageId: string, resul
       usage: writeJson(result.usage),
       timings: writeJson(result.timings),
       sources: writeJson(result.sources),
+      tool_calls: writeJsonList(result.toolCalls),
       process_id: null,
       updated_at: Date.now(),
     })
@@ -161,11 +221,6 @@ export async function markInterrupted(db: Kysely<Schema>, filter: { processIds?:
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-async function requireInChat(db: Kysely<Schema>, chatId: string, messageId: string, field: string): Promise<void> {
-  const found = await db.selectFrom('messages').select('id').where('id', '=', messageId).where('chat_id', '=', chatId).executeTakeFirst();
-  if (found === undefined) throw badRequest(`${field}: no message "${messageId}" in this chat`);
 }
 
 function duplicateMessage(id: string): AstraError {

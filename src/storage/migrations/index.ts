@@ -7,12 +7,14 @@ import * as core from './0001-core';
 import * as connections from './0002-connections';
 import * as modelSettings from './0003-model-settings';
 import * as chats from './0004-chats';
+import * as toolCallsAndContentParts from './0005-tool-calls-and-content-parts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-connections': connections,
   '0003-model-settings': modelSettings,
   '0004-chats': chats,
+  '0005-tool-calls-and-content-parts': toolCallsAndContentParts,
 };
 
 /** Hands the migrations above to Kysely's `Migrator`. */
