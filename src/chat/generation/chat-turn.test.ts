@@ -102,6 +102,24 @@ describe.each(storageVariants)('a chat turn ($name)', (variant) => {
     expect((await send(kit.gateway, `/api/tasks/chat/${owned.head.chat_id}/stop`, { token: intruder.token, method: 'POST', body: {} })).status).toBe(404);
   });
 
+  it('a taken message id is a 409, and the model server asked meanwhile is cut off at once', async () => {
+    // A chat with a title of its own, so no title is asked for after the first answer.
+    const created = await send(kit.gateway, '/api/v1/chats/new', { token: kit.gateway.user.token, method: 'POST', body: { chat: { title: 'Named' } } });
+    const first = await startTurn(kit.gateway, kit.gateway.user.token, { model: ollamaModel, chat_id: jsonOf<{ id: string }>(created).id });
+    await first.stream.finished;
+    await waitFor(() => kit.gateway.ollama.inFlightRequests() === 0, 5000, 'the first turn to be over');
+    // A first token 5 s away: a request not cut off would still be in flight after the 409.
+    kit.gateway.ollama.setBehavior({ firstTokenDelayMs: 5000 });
+    const refused = await send(kit.gateway, '/api/chat/completions', {
+      token: kit.gateway.user.token,
+      body: { model: ollamaModel, chat_id: first.head.chat_id, id: first.head.message_id, parent_id: first.head.message_id, messages: [{ role: 'user', content: 'Again' }], stream: true },
+    });
+    expect(refused.status).toBe(409);
+    expect(jsonOf<{ detail: string }>(refused).detail).toContain(first.head.message_id);
+    await waitFor(() => kit.gateway.ollama.inFlightRequests() === 0, 1000, 'the refused request to be cut off');
+    expect(await message(first.head.chat_id, first.head.message_id)).toMatchObject({ status: 'complete', content: defaultReplyText(8) });
+  });
+
   it('refuses a turn whose last message is not the user\'s (400), storing nothing', async () => {
     const chatId = crypto.randomUUID();
     const refused = await send(kit.gateway, '/api/chat/completions', {
@@ -143,10 +161,11 @@ describe.each(storageVariants)('a chat turn ($name)', (variant) => {
 
   it('an answer whose client vanished at once still completes and is stored', async () => {
     kit.gateway.ollama.setBehavior({ tokenDelayMs: 30, tokenCount: 20 });
+    const abortsBefore = kit.gateway.ollama.abortedRequests;
     const { stream, head } = await startTurn(kit.gateway, kit.gateway.user.token, { model: ollamaModel });
     stream.hangUp();
     await waitFor(async () => (await message(head.chat_id, head.message_id))?.status === 'complete', 5000, 'the answer to be stored');
     expect((await message(head.chat_id, head.message_id))?.content).toBe(defaultReplyText(20));
-    expect(kit.gateway.ollama.abortedRequests).toBe(0);
+    expect(kit.gateway.ollama.abortedRequests).toBe(abortsBefore);
   });
 });

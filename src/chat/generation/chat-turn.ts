@@ -7,7 +7,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../../auth';
-import { AstraError, badRequest, errorCatalogue, type ErrorCode } from '../../core/errors';
+import { AstraError, badRequest, errorCatalogue, notFound, type ErrorCode } from '../../core/errors';
 import { newId } from '../../core/ids';
 import { parseInput, z } from '../../core/validation';
 import type { CatalogModel } from '../../models';
@@ -49,7 +49,7 @@ export interface ChatTurnInput {
   includeUsage: boolean;
 }
 
-/** Stores the turn, starts its generation and answers the caller from it; 400/404/409 before anything starts. */
+/** Starts the turn's generation, stores the turn and answers the caller from it; 400/404/409 before anything reaches the caller. */
 export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
   const { gateway, generations, principal, model } = input;
   const fields = parseInput(chatTurnFields, input.body);
@@ -85,15 +85,20 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
     }),
   );
 
-  const { createdChat } = await generations.store.startTurn({
-    chatId: fields.chat_id,
-    userId: principal.user.id,
-    models: [model.id],
-    userMessage,
-    assistantMessage,
-    processId: generations.processId,
-  });
+  // Someone else's chat is refused before anything reaches a model server.
+  const owner = await generations.store.chatOwner(fields.chat_id);
+  if (owner !== undefined && owner !== principal.user.id) throw notFound('Chat');
 
+  // The model server is asked first and the turn stored while it works on its first token, so the
+  // write costs the answer nothing. Nothing is saved of the answer, and nothing reaches the client,
+  // before the turn is stored; if storing fails (a taken id, a parent not in the chat), the upstream
+  // call is aborted at once and the client gets the error, with nothing kept.
+  let storedOk!: () => void;
+  let storedFailed!: (error: unknown) => void;
+  const turnStored = new Promise<void>((resolve, reject) => {
+    storedOk = resolve;
+    storedFailed = reject;
+  });
   const job = new GenerationJob({
     chatId: fields.chat_id,
     userId: principal.user.id,
@@ -104,8 +109,25 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
     store: generations.store,
     logger: gateway.logger,
     saveIntervalMs: generations.saveIntervalMs,
+    stored: turnStored,
   });
   relayToJob(relayDeps(gateway), { candidates: input.candidates, request: (candidate) => requests.get(candidate)! }, job);
+  let createdChat: boolean;
+  try {
+    ({ createdChat } = await generations.store.startTurn({
+      chatId: fields.chat_id,
+      userId: principal.user.id,
+      models: [model.id],
+      userMessage,
+      assistantMessage,
+      processId: generations.processId,
+    }));
+    storedOk();
+  } catch (error) {
+    storedFailed(error);
+    job.discard();
+    throw error;
+  }
   generations.add(job, { principal, model: model.id, createdChat });
 
   if (input.body.stream === true) {

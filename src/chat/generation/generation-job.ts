@@ -29,6 +29,11 @@ export interface GenerationJobOptions {
   logger: Logger;
   /** Least time between two saves of the text so far (about a second). */
   saveIntervalMs: number;
+  /**
+   * Resolves once the turn's rows are stored; nothing of the answer is saved before. The upstream
+   * call starts while they are being stored; when storing fails the caller discards the job.
+   */
+  stored?: Promise<unknown>;
 }
 
 const statusOf: Record<FinishReason, FinishedStatus> = {
@@ -83,6 +88,7 @@ export class GenerationJob {
       intervalMs: options.saveIntervalMs,
       snapshot: () => ({ content: this.content, reasoning: this.reasoning, ...this.toolCallsPart() }),
       logger: options.logger,
+      stored: options.stored,
     });
     const head = { chat_id: options.chatId, user_message_id: options.userMessageId, message_id: options.messageId };
     this.log.appendText(`data: ${JSON.stringify(head)}\n\n`, 'chat');
@@ -149,6 +155,11 @@ export class GenerationJob {
   /** The user pressed Stop: the upstream call is aborted, what arrived is kept, and readers get a normal end. */
   stop(): void {
     this.end('stopped', { type: 'end', finishReason: 'stopped' });
+  }
+
+  /** The turn could not be stored: the upstream call is aborted and nothing of this job is saved or read. */
+  discard(): void {
+    this.end('error', { type: 'error', code: 'internal', message: 'the turn could not be stored' }, 'the turn could not be stored');
   }
 
   /** This process is shutting down. */

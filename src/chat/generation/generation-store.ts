@@ -41,4 +41,6 @@ export interface GenerationStore {
   markInterrupted(filter: { processIds?: string[]; exceptProcessIds?: string[] }): Promise<number>;
   getMessage(chatId: string, userId: string, messageId: string): Promise<StoredMessage | undefined>;
   ownsChat(chatId: string, userId: string): Promise<boolean>;
+  /** The id of the chat's owner; undefined when there is no such chat. */
+  chatOwner(chatId: string): Promise<string | undefined>;
 }

@@ -7,7 +7,7 @@ describe('createProgressSaver', () => {
   afterEach(() => vi.useRealTimers());
 
   type Save = (messageId: string, progress: { content: string; reasoning: string }) => Promise<void>;
-  const setUp = (saveProgress = vi.fn<Save>(() => Promise.resolve())) => {
+  const setUp = (saveProgress = vi.fn<Save>(() => Promise.resolve()), stored?: Promise<unknown>) => {
     const finishMessage = vi.fn(() => Promise.resolve());
     let text = '';
     const saver = createProgressSaver({
@@ -16,6 +16,7 @@ describe('createProgressSaver', () => {
       intervalMs: 1000,
       snapshot: () => ({ content: text, reasoning: '' }),
       logger: createLogger({ level: 'silent' }),
+      stored,
     });
     return { saver, saveProgress, finishMessage, write: (more: string) => ((text += more), saver.changed()) };
   };
@@ -62,5 +63,42 @@ describe('createProgressSaver', () => {
     finishSave();
     await vi.advanceTimersByTimeAsync(1000);
     expect(saveProgress).toHaveBeenCalledTimes(2);
+  });
+
+  it('saves nothing before the turn is stored, then the text as it is and the end', async () => {
+    let markStored: () => void = () => undefined;
+    const { saver, saveProgress, finishMessage, write } = setUp(undefined, new Promise<void>((resolve) => (markStored = resolve)));
+    write('a');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(saveProgress).not.toHaveBeenCalled();
+    markStored();
+    write('b');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(saveProgress).toHaveBeenCalledWith('m1', { content: 'ab', reasoning: '' });
+    await saver.finish({ status: 'complete', content: 'ab', reasoning: '' });
+    expect(finishMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it('an answer that ends before its turn is stored has its end written after the turn', async () => {
+    let markStored: () => void = () => undefined;
+    const { saver, finishMessage, write } = setUp(undefined, new Promise<void>((resolve) => (markStored = resolve)));
+    write('quick');
+    const finished = saver.finish({ status: 'complete', content: 'quick', reasoning: '' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(finishMessage).not.toHaveBeenCalled();
+    markStored();
+    await finished;
+    expect(finishMessage).toHaveBeenCalledWith('m1', { status: 'complete', content: 'quick', reasoning: '' });
+  });
+
+  it('writes nothing at all when the turn could not be stored', async () => {
+    let failStoring: (error: Error) => void = () => undefined;
+    const { saver, saveProgress, finishMessage, write } = setUp(undefined, new Promise<void>((_resolve, reject) => (failStoring = reject)));
+    write('a');
+    failStoring(new Error('taken id'));
+    await vi.advanceTimersByTimeAsync(3000);
+    await saver.finish({ status: 'error', content: 'a', reasoning: '' });
+    expect(saveProgress).not.toHaveBeenCalled();
+    expect(finishMessage).not.toHaveBeenCalled();
   });
 });

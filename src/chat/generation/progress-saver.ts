@@ -1,7 +1,8 @@
 /**
  * Keeps a generation's stored text close to what has streamed without writing per chunk: at most
  * one save per interval while the text changes, one write at a time, and the final state written
- * after any save still in flight (so a late save never overwrites the end).
+ * after any save still in flight (so a late save never overwrites the end). Nothing is written
+ * before the turn's rows exist (`stored`), and nothing at all when storing them failed.
  */
 import type { Logger } from '../../core/logger';
 import type { AnswerProgress, FinishedMessage, GenerationStore } from './generation-store';
@@ -21,12 +22,24 @@ export function createProgressSaver(options: {
   intervalMs: number;
   snapshot(): AnswerProgress;
   logger: Logger;
+  /** Resolves once the answer's row exists; rejects when it could not be stored (then nothing is written). */
+  stored?: Promise<unknown>;
 }): ProgressSaver {
   const { store, messageId, logger } = options;
   let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  let inFlight = false;
+  let rowExists = true;
   let finished = false;
+  // Until the row exists a save waits, like one behind a save in flight.
+  let inFlight = options.stored !== undefined;
+  let writing: Promise<void> = (options.stored ?? Promise.resolve()).then(
+    () => {
+      inFlight = false;
+    },
+    () => {
+      rowExists = false;
+      finished = true;
+    },
+  );
 
   const save = (): void => {
     timer = undefined;
@@ -57,7 +70,7 @@ export function createProgressSaver(options: {
       clearTimeout(timer);
       timer = undefined;
       await writing;
-      await store.finishMessage(messageId, result);
+      if (rowExists) await store.finishMessage(messageId, result);
     },
   };
 }

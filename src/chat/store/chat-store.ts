@@ -61,6 +61,11 @@ export class ChatStore {
       .executeTakeFirst();
   }
 
+  /** The id of the chat's owner; undefined when there is no such chat. */
+  async chatOwner(chatId: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst())?.user_id;
+  }
+
   async ownsChat(chatId: string, userId: string): Promise<boolean> {
     return (await this.find(chatId, userId)) !== undefined;
   }

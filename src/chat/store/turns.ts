@@ -56,7 +56,7 @@ export const defaultChatTitle = 'New Chat';
  * found by the insert failing, not by a read before it.
  */
 export async function startTurn(db: Kysely<Schema>, turn: TurnStart): Promise<{ createdChat: boolean }> {
-  const { chatId, userId, userMessage, assistantMessage } = turn;
+  const { chatId, userMessage, assistantMessage } = turn;
   if (userMessage !== null && userMessage.id === assistantMessage.id) {
     throw new AstraError('conflict', `The user message and the answer cannot both have the id "${userMessage.id}"`);
   }
