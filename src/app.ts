@@ -18,6 +18,7 @@ import {
 } from './ops';
 import type { Services } from './services';
 import { version } from './version';
+import { registerWebApp } from './web';
 
 /** JSON bodies larger than this are refused with 413 before they are read whole. */
 export const jsonBodyLimitBytes = 1024 * 1024;
@@ -73,6 +74,7 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   // server waits for requests in flight, so a shutdown is not held up by long answers.
   app.addHook('preClose', async () => services.generations.interruptAll());
   registerChatsRoutes(app, { chats: services.chats, events: services.userEvents, eventsPingIntervalMs: tuning.eventsPingIntervalMs });
+  registerWebApp(app);
 
   app.addHook('onReady', (done) => {
     ready = true;

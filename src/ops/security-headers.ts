@@ -1,10 +1,15 @@
-/** Security headers on every response, set once per request from a constant object. */
+/**
+ * Security headers on every response, set once per request from a constant object. The Content
+ * Security Policy is the web app's: its scripts and styles are files from this server (no inline
+ * script or style, no eval), images from this server or data:/blob: URLs, requests to this server
+ * only. So HTML that slipped into a model's answer could neither run nor load anything.
+ */
 import type { FastifyInstance } from 'fastify';
 
-const contentSecurityPolicy = [
+export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "font-src 'self' data:",
