@@ -6,7 +6,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
-import { parseInput, z } from '../core/validation';
 import {
   ollamaChatToOpenAiCompletion,
   ollamaToOpenAiTranslator,
@@ -17,31 +16,34 @@ import {
   upstreamFailures,
   type RelayCandidate,
 } from '../providers';
+import { readChatCompletionBody } from './chat-completion-body';
 import { forward } from './forward';
 import { candidatesFor, modelFor, type Gateway } from './gateway';
 import { answerChatTurn, type GenerationHub } from './generation';
 
-/** The fields Astra reads; everything else goes to the model server as the client sent it. */
-export const chatCompletionBody = z
-  .object({
-    model: z.string().min(1).max(500),
-    messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1).max(100_000),
-    stream: z.boolean().optional(),
-    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  })
-  .loose();
-
 /** Open WebUI's extra fields, which an OpenAI-compatible server would refuse as unknown. */
 const astraOnlyFields = ['chat_id', 'id', 'parent_id', 'files', 'features', 'session_id', 'tool_ids', 'variables', 'model_item', 'background_tasks', 'metadata'];
+
+/**
+ * The body for the model server: the client's, without Astra's own fields. Usually there are none
+ * and the body itself is returned. The body is always serialised again from what was checked (never
+ * the client's bytes as sent), so a repeated key cannot show one model to the access check and
+ * another to the model server.
+ */
+function withoutAstraFields(body: Record<string, unknown>): Record<string, unknown> {
+  if (!astraOnlyFields.some((field) => field in body)) return body;
+  const upstreamBody: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) if (!astraOnlyFields.includes(key)) upstreamBody[key] = body[key];
+  return upstreamBody;
+}
 
 export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway, generations: GenerationHub): void {
   app.post('/api/chat/completions', async (request, reply) => {
     const routeStartedAt = performance.now();
     const principal = principalOf(request);
-    const body = parseInput(chatCompletionBody, request.body);
+    const body = readChatCompletionBody(request.body);
     const model = await modelFor(gateway, principal, body.model);
-    const upstreamBody: Record<string, unknown> = { ...body };
-    for (const field of astraOnlyFields) delete upstreamBody[field];
+    const upstreamBody = withoutAstraFields(body);
     const includeUsage = body.stream_options?.include_usage === true;
     if (body.chat_id !== undefined) {
       await answerChatTurn({ gateway, generations, reply, principal, body, model, candidates: candidatesFor(gateway, model), upstreamBody, includeUsage });

@@ -8,10 +8,10 @@ import type { Principal } from '../auth';
 import { isAstraError } from '../core/errors';
 import {
   ClientStream,
-  relayOnce,
   relayStream,
   serverLabel,
   serverOwnAnswer,
+  startWholeRelay,
   UpstreamError,
   upstreamFailures,
   type ClientProtocol,
@@ -68,16 +68,16 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
     return;
   }
 
-  const abort = new AbortController();
+  const relay = startWholeRelay(deps, plan);
   // Only a client that left early aborts: a normal close after the answer must not pay for an abort.
   reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) abort.abort();
+    if (!reply.raw.writableFinished) relay.abort();
   });
   let answer: WholeAnswer;
   try {
-    answer = await relayOnce(deps, plan, abort.signal);
+    answer = await relay.answer;
   } catch (error) {
-    if (abort.signal.aborted) {
+    if (relay.aborted) {
       // The client went away and the upstream request with it: there is no one to answer.
       reply.hijack();
       return;

@@ -7,7 +7,7 @@ import { principalOf } from '../auth';
 import { parseInput } from '../core/validation';
 import { modelView } from '../models';
 import { passThroughTranslator } from '../providers';
-import { chatCompletionBody } from './completions-route';
+import { chatCompletionBody } from './chat-completion-body';
 import { embeddingsBody } from './embeddings-route';
 import { forward } from './forward';
 import { candidatesFor, modelFor, type Gateway } from './gateway';

@@ -5,7 +5,7 @@ export * from './ollama';
 export { ClientStream, defaultPingIntervalMs, passThroughError, type ClientProtocol } from './client-stream';
 export { fetchJson } from './fetch-json';
 export { failClient, relayStream, serverOwnAnswer, type RelayCandidate, type RelayDeps, type RelayPlan, type StreamTranslator } from './relay';
-export { relayOnce, type WholeAnswer } from './relay-once';
+export { RelayAborted, relayOnce, startWholeRelay, type WholeAnswer, type WholeRelay } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';
 export { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
 export { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
