@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { isAdminRequest, registerAuth } from './auth';
+import { isAdminRequest, registerAuth, stillSignedIn } from './auth';
 import { registerChat, registerChatsRoutes } from './chat';
 import { registerConnectionRoutes } from './connections';
 import { registerModels } from './models';
@@ -73,7 +73,12 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   // Answers still generating end as interrupted (and their readers' streams with them) before the
   // server waits for requests in flight, so a shutdown is not held up by long answers.
   app.addHook('preClose', async () => services.generations.interruptAll());
-  registerChatsRoutes(app, { chats: services.chats, events: services.userEvents, eventsPingIntervalMs: tuning.eventsPingIntervalMs });
+  registerChatsRoutes(app, {
+    chats: services.chats,
+    events: services.userEvents,
+    eventsPingIntervalMs: tuning.eventsPingIntervalMs,
+    stillSignedIn: (request) => stillSignedIn(services.auth, request),
+  });
   registerWebApp(app);
 
   app.addHook('onReady', (done) => {

@@ -76,6 +76,17 @@ export function registerAuth(app: FastifyInstance, auth: Auth, config: Config): 
   registerUsersRoutes(app, { accounts: auth.accounts, users: auth.users });
 }
 
+/**
+ * Whether the credentials a request came with still belong to an account that may use Astra (not
+ * signed out, deleted or set back to pending): long-lived streams ask this now and then.
+ */
+export async function stillSignedIn(auth: Auth, request: FastifyRequest): Promise<boolean> {
+  const credentials = credentialsOf(request);
+  if (credentials === undefined) return false;
+  const principal = await auth.authenticator.resolve(credentials.token);
+  return principal !== undefined && principal.user.role !== 'pending';
+}
+
 /** Whether the request carries the credentials of a signed-in admin (for routes that check it themselves). */
 export async function isAdminRequest(auth: Auth, request: FastifyRequest): Promise<boolean> {
   const credentials = credentialsOf(request);

@@ -5,7 +5,7 @@
  * other caller gets the same 404 as for a chat that does not exist. Every change is announced on
  * the user's events channel (`GET /api/v1/events`, registered here too) without waiting for it.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth';
 import { notFound } from '../core/errors';
 import { parseInput, z } from '../core/validation';
@@ -23,6 +23,8 @@ export interface ChatsRoutesDeps {
   events: UserEvents;
   /** How often a quiet events stream gets a `: ping` (15 s; tests shorten it). */
   eventsPingIntervalMs?: number;
+  /** Whether an open events stream's credentials still hold (checked every few seconds). */
+  stillSignedIn?: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** `?flag=true|false` */
@@ -120,5 +122,5 @@ export function registerChatsRoutes(app: FastifyInstance, deps: ChatsRoutesDeps)
 
   registerChatActionRoutes(app, deps);
   registerChatTransferRoutes(app, deps);
-  registerUserEventsRoute(app, { events, pingIntervalMs: deps.eventsPingIntervalMs });
+  registerUserEventsRoute(app, { events, pingIntervalMs: deps.eventsPingIntervalMs, stillSignedIn: deps.stillSignedIn });
 }

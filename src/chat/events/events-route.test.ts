@@ -118,6 +118,14 @@ describe.each(storageVariants)('the events channel ($name)', (variant) => {
     expect((await send(kit.gateway, '/api/v1/events', { token: kit.gateway.pending.token })).status).toBe(403);
   });
 
+  it('a stream ends soon after its session is signed out', async () => {
+    const account = await kit.gateway.addAccount('user');
+    const tab = await openTab(kit.gateway, account.token);
+    expect(tab.status).toBe(200);
+    expect((await send(kit.gateway, '/api/v1/auths/signout', { token: account.token })).status).toBe(200);
+    await Promise.race([tab.finished, new Promise((_resolve, reject) => setTimeout(() => reject(new Error('the stream stayed open after sign-out')), 3000))]);
+  });
+
   it('tabs of one user share one subscription, dropped when the last tab leaves', async () => {
     const userEvents = kit.gateway.astra.services.userEvents;
     const account = await kit.gateway.addAccount('user');

@@ -15,11 +15,12 @@
  * | `generation-started`  | `{chat_id, message_id, user_message_id, model}`                | an answer starts generating |
  * | `generation-finished` | `{chat_id, message_id, status, error?}` (status: complete, stopped, interrupted, error) | its final state is stored |
  *
- * Only the user's own events arrive; the channel reaches every process of the installation
+ * The stream ends within a few seconds of the session ending (sign-out, the account deleted or set
+ * back to pending). Only the user's own events arrive; the channel reaches every process of the installation
  * (through Redis, or the database's PubSub without it). A client slower than the events it is sent
  * is disconnected rather than buffered for without bound.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth';
 import type { UserEvent, UserEvents } from './user-events';
 
@@ -28,9 +29,14 @@ export const defaultEventsPingIntervalMs = 15_000;
 /** Unsent bytes beyond which a client that does not read is disconnected. */
 const maxBufferedBytes = 1024 * 1024;
 
+/** How often an open stream checks that its credentials still hold (sign-out, deletion, demotion to pending). */
+const credentialsCheckMs = 5_000;
+
 export interface EventsRouteOptions {
   events: UserEvents;
   pingIntervalMs?: number;
+  /** Whether the request's credentials still hold; the stream ends when they do not. */
+  stillSignedIn?: (request: FastifyRequest) => Promise<boolean>;
 }
 
 export function registerUserEventsRoute(app: FastifyInstance, options: EventsRouteOptions): void {
@@ -84,10 +90,25 @@ export function registerUserEventsRoute(app: FastifyInstance, options: EventsRou
       if (performance.now() - lastWriteAt >= pingIntervalMs) write(': ping\n\n');
     }, pingIntervalMs);
     ping.unref();
+    // A stream opened before a sign-out (or the account's deletion or demotion) must not go on.
+    const stillSignedIn = options.stillSignedIn;
+    const check =
+      stillSignedIn === undefined
+        ? undefined
+        : setInterval(() => {
+            stillSignedIn(request).then(
+              (allowed) => {
+                if (!allowed) raw.end();
+              },
+              () => undefined,
+            );
+          }, Math.min(credentialsCheckMs, pingIntervalMs));
+    check?.unref();
 
     await new Promise<void>((resolve) => {
       raw.once('close', () => {
         clearInterval(ping);
+        clearInterval(check);
         open.delete(reply);
         stopListening().then(resolve, resolve);
       });
