@@ -112,6 +112,9 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
     stored: turnStored,
   });
   relayToJob(relayDeps(gateway), { candidates: input.candidates, request: (candidate) => requests.get(candidate)! }, job);
+  // The request is written to the model server's socket on a later turn of the event loop: let it
+  // go out before the turn's statements run (SQLite's hold the thread while they run).
+  await new Promise((resolve) => setImmediate(resolve));
   let createdChat: boolean;
   try {
     ({ createdChat } = await generations.store.startTurn({

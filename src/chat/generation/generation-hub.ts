@@ -1,8 +1,8 @@
 /**
  * This process's generations: the jobs running here (and, for a minute after they end, their logs,
- * so a client that re-attaches late still gets exactly what it missed), what other processes must
- * know of them (a record per chat in the KeyValue store: which answer, which process, whether it
- * still runs), Stop and "send me the events" requests from other processes over PubSub, the
+ * so a client that re-attaches late still gets exactly what it missed), Stop and "send me the
+ * events" requests from other processes over PubSub (which answer runs where, the database's rows
+ * say), the
  * process heartbeat that lets answers left by a dead process be marked interrupted, and the
  * listeners told when a job starts and ends (the user's events channel, chat titles).
  */
@@ -29,11 +29,12 @@ export interface GenerationHubOptions {
   heartbeat?: { ttlMs?: number; refreshMs?: number; sweepMs?: number };
 }
 
-/** What other processes know of a chat's latest generation. */
+/** A chat's latest answer, as the database has it: which message, and whether it is still generating. */
 export interface GenerationRecord {
   messageId: string;
   userMessageId: string;
-  processId: string;
+  /** The process generating it; null once it has ended. */
+  processId: string | null;
   running: boolean;
 }
 
@@ -56,11 +57,6 @@ export interface GenerationListener {
   finished?(job: GenerationJob, result: FinishedMessage, turn: TurnContext): void;
 }
 
-/** The KeyValue key of a chat's generation record. */
-export const recordKey = (chatId: string): string => `generation:chat:${chatId}`;
-/** A record outlives its generation so that a late re-attach finds the answer to return. */
-const recordTtlMs = 24 * 60 * 60 * 1000;
-
 /** One per process: see the top of this file. */
 export class GenerationHub {
   readonly processId = newId();
@@ -75,9 +71,6 @@ export class GenerationHub {
   private readonly jobs = new Map<string, GenerationJob[]>();
   private readonly publishers = new WeakMap<GenerationJob, RemotePublisher>();
   private readonly lingerTimers = new Set<NodeJS.Timeout>();
-  /** Record writes of each job, one after the other, so the "ended" one cannot land first. */
-  private readonly recordWrites = new WeakMap<GenerationJob, Promise<void>>();
-  private readonly pendingWrites = new Set<Promise<void>>();
   private readonly listeners: GenerationListener[] = [];
   private unsubscribe: Unsubscribe | undefined;
   private heartbeat: ProcessHeartbeat | undefined;
@@ -115,11 +108,9 @@ export class GenerationHub {
     list.push(job);
     // Off the path to the first token: the upstream request is already on its way.
     setImmediate(() => {
-      this.writeRecord(job, true);
       if (turn !== undefined) this.notify((listener) => listener.started?.(job, turn));
     });
     void job.done.then((result) => {
-      this.writeRecord(job, false);
       // After the readers (and a waiting non-streamed reply) have had the end.
       if (turn !== undefined) setImmediate(() => this.notify((listener) => listener.finished?.(job, result, turn)));
       const timer = setTimeout(() => {
@@ -139,15 +130,12 @@ export class GenerationHub {
     return list[list.length - 1];
   }
 
-  /** What the KeyValue store says of the chat's latest generation. */
-  async record(chatId: string): Promise<GenerationRecord | undefined> {
-    const text = await this.keyValue.get(recordKey(chatId));
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as GenerationRecord;
-    } catch {
-      return undefined;
-    }
+  /**
+   * The chat's latest answer, from the database (which every process shares): its rows already say
+   * which answer is newest, whether it still generates and where, so nothing else is written per turn.
+   */
+  record(chatId: string): Promise<GenerationRecord | undefined> {
+    return this.store.latestAnswer(chatId);
   }
 
   /**
@@ -169,7 +157,6 @@ export class GenerationHub {
   /** Interrupts what runs here, stops listening and removes the heartbeat. */
   async close(): Promise<void> {
     await this.interruptAll();
-    await Promise.all(this.pendingWrites);
     for (const timer of this.lingerTimers) clearTimeout(timer);
     this.lingerTimers.clear();
     this.jobs.clear();
@@ -210,19 +197,6 @@ export class GenerationHub {
 
   private async publishControl(message: ControlMessage): Promise<void> {
     await this.pubSub.publish(controlChannel, JSON.stringify(message));
-  }
-
-  private writeRecord(job: GenerationJob, running: boolean): void {
-    // A later generation in the same chat owns the record now.
-    if (running ? job.isOver : this.localJob(job.chatId) !== job) return;
-    const record: GenerationRecord = { messageId: job.messageId, userMessageId: job.userMessageId, processId: this.processId, running };
-    const previous = this.recordWrites.get(job) ?? Promise.resolve();
-    const write = previous
-      .then(() => this.keyValue.set(recordKey(job.chatId), JSON.stringify(record), { ttlMs: recordTtlMs }))
-      .catch((error: unknown) => this.logger.warn({ err: error, chatId: job.chatId }, 'recording where a generation runs failed'));
-    this.recordWrites.set(job, write);
-    this.pendingWrites.add(write);
-    void write.finally(() => this.pendingWrites.delete(write));
   }
 
   private forget(job: GenerationJob): void {

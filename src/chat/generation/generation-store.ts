@@ -41,6 +41,8 @@ export interface GenerationStore {
   markInterrupted(filter: { processIds?: string[]; exceptProcessIds?: string[] }): Promise<number>;
   getMessage(chatId: string, userId: string, messageId: string): Promise<StoredMessage | undefined>;
   ownsChat(chatId: string, userId: string): Promise<boolean>;
+  /** The chat's latest answer (by creation): its id, the message it answers, and whether it still generates. */
+  latestAnswer(chatId: string): Promise<{ messageId: string; userMessageId: string; processId: string | null; running: boolean } | undefined>;
   /** The id of the chat's owner; undefined when there is no such chat. */
   chatOwner(chatId: string): Promise<string | undefined>;
 }

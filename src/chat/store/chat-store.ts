@@ -27,15 +27,22 @@ export interface ChatChanges {
   currentId?: string;
 }
 
+/** Chat owners remembered per process: a chat's owner never changes, and every turn asks for it. */
+const ownerCacheLimit = 10_000;
+
 export class ChatStore {
   private readonly db: Kysely<Schema>;
+  /** Chat id → owner id, for chats seen lately (oldest first). */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly database: Database) {
     this.db = database.db;
   }
 
-  startTurn(turn: TurnStart): Promise<{ createdChat: boolean }> {
-    return startTurn(this.db, turn);
+  async startTurn(turn: TurnStart): Promise<{ createdChat: boolean }> {
+    const started = await startTurn(this.db, turn);
+    this.rememberOwner(turn.chatId, turn.userId);
+    return started;
   }
 
   saveProgress(messageId: string, progress: AnswerProgress): Promise<void> {
@@ -61,9 +68,38 @@ export class ChatStore {
       .executeTakeFirst();
   }
 
-  /** The id of the chat's owner; undefined when there is no such chat. */
+  /** The chat's latest answer (by creation): its id, the message it answers, and whether it still generates. */
+  async latestAnswer(chatId: string): Promise<{ messageId: string; userMessageId: string; processId: string | null; running: boolean } | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select(['id', 'parent_id', 'process_id', 'status'])
+      .where('chat_id', '=', chatId)
+      .where('role', '=', 'assistant')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return { messageId: row.id, userMessageId: row.parent_id ?? '', processId: row.process_id, running: row.status === 'generating' };
+  }
+
+  /**
+   * The id of the chat's owner; undefined when there is no such chat. Remembered once known, so a
+   * turn in a chat this process has seen asks the database nothing before its upstream request. (A
+   * chat deleted by another process may be remembered after it is gone; its id is then refused to
+   * others, which is what its owner's id would be anyway.)
+   */
   async chatOwner(chatId: string): Promise<string | undefined> {
-    return (await this.db.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst())?.user_id;
+    const remembered = this.owners.get(chatId);
+    if (remembered !== undefined) return remembered;
+    const owner = (await this.db.selectFrom('chats').select('user_id').where('id', '=', chatId).executeTakeFirst())?.user_id;
+    if (owner !== undefined) this.rememberOwner(chatId, owner);
+    return owner;
+  }
+
+  private rememberOwner(chatId: string, userId: string): void {
+    if (this.owners.has(chatId)) return;
+    if (this.owners.size >= ownerCacheLimit) this.owners.delete(this.owners.keys().next().value!);
+    this.owners.set(chatId, userId);
   }
 
   async ownsChat(chatId: string, userId: string): Promise<boolean> {
@@ -139,12 +175,15 @@ export class ChatStore {
 
   async delete(chatId: string, userId: string): Promise<boolean> {
     const result = await this.db.deleteFrom('chats').where('id', '=', chatId).where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    const deleted = Number(result.numDeletedRows) > 0;
+    if (deleted) this.owners.delete(chatId);
+    return deleted;
   }
 
   /** Deletes every chat of the user; returns how many. */
   async deleteAll(userId: string): Promise<number> {
     const result = await this.db.deleteFrom('chats').where('user_id', '=', userId).executeTakeFirst();
+    for (const [chatId, owner] of this.owners) if (owner === userId) this.owners.delete(chatId);
     return Number(result.numDeletedRows);
   }
 
