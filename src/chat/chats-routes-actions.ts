@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
 import { notFound } from '../core/errors';
 import { parseInput } from '../core/validation';
-import { chatIdParams, type ChatsRoutesDeps } from './chats-routes';
+import { chatIdParams, type ChatsRoutesDeps } from './chats-routes-deps';
 import { chatListItem, chatView } from './store';
 
 export function registerChatActionRoutes(app: FastifyInstance, { chats, events }: ChatsRoutesDeps): void {

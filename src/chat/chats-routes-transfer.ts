@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
-import type { ChatsRoutesDeps } from './chats-routes';
+import type { ChatsRoutesDeps } from './chats-routes-deps';
 import { chatListItem, chatView, exportVersion, parseChatImport } from './store';
 
 /** Exports can be large: only the import route takes bodies this big (the default stays small). */

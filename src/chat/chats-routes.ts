@@ -5,27 +5,20 @@
  * other caller gets the same 404 as for a chat that does not exist. Every change is announced on
  * the user's events channel (`GET /api/v1/events`, registered here too) without waiting for it.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth';
 import { notFound } from '../core/errors';
 import { parseInput, z } from '../core/validation';
 import { registerChatActionRoutes } from './chats-routes-actions';
+import { chatIdParams, type ChatsRoutesDeps } from './chats-routes-deps';
 import { registerChatTransferRoutes } from './chats-routes-transfer';
-import { registerUserEventsRoute, type UserEvents } from './events';
-import { chatListItem, chatView, parseNewChat, type ChatStore } from './store';
+import { registerUserEventsRoute } from './events';
+import { chatListItem, chatView, parseNewChat } from './store';
+
+export type { ChatsRoutesDeps } from './chats-routes-deps';
 
 /** Chats per page of the lists and of search results. */
 export const chatPageSize = 50;
-
-export interface ChatsRoutesDeps {
-  chats: ChatStore;
-  /** The user's events channel, told of every change. */
-  events: UserEvents;
-  /** How often a quiet events stream gets a `: ping` (15 s; tests shorten it). */
-  eventsPingIntervalMs?: number;
-  /** Whether an open events stream's credentials still hold (checked every few seconds). */
-  stillSignedIn?: (request: FastifyRequest) => Promise<boolean>;
-}
 
 /** `?flag=true|false` */
 const queryFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -33,8 +26,6 @@ const page = z.coerce.number().int().min(1).max(100_000).default(1);
 const listQuery = z.object({ page, archived: queryFlag.optional(), pinned: queryFlag.optional() });
 const pageQuery = z.object({ page });
 const searchQuery = z.object({ text: z.string().max(500).default(''), page });
-/** Chat ids in paths; share ids too. */
-export const chatIdParams = z.object({ id: z.string().min(1).max(200) });
 
 const newChatBody = z.object({ chat: z.unknown() });
 const updateBody = z.object({

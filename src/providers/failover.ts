@@ -4,8 +4,15 @@
  * after a Retry-After of at most 2 s. Anything else is the client's answer.
  */
 import type { Logger } from '../core/logger';
-import type { RelayCandidate } from './relay';
+import type { Connection } from '../connections';
 import type { UpstreamFailure } from './upstream-error';
+
+/** A connection that can serve the request, and the model's id there. */
+export interface RelayCandidate {
+  connection: Connection;
+  /** The model id the server knows. */
+  upstreamId: string;
+}
 
 /** How long we wait for a short Retry-After on the last candidate before trying it once more. */
 export const longestRetryWaitMs = 2_000;

@@ -4,18 +4,14 @@
  * short Retry-After). Upstream bytes are handed to the client the moment they arrive.
  */
 import type { FastifyReply } from 'fastify';
-import type { Connection, ConnectionRegistry, LoadBalancer } from '../connections';
+import type { ConnectionRegistry, LoadBalancer } from '../connections';
 import type { Logger } from '../core/logger';
 import { passThroughError, type ClientStream } from './client-stream';
-import { createFailover } from './failover';
+import { createFailover, type RelayCandidate } from './failover';
 import { UpstreamError } from './upstream-error';
 import { startExchange, type Exchange, type ExchangeRequest, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
 
-export interface RelayCandidate {
-  connection: Connection;
-  /** The model id the server knows. */
-  upstreamId: string;
-}
+export type { RelayCandidate };
 
 /** Turns the model server's bytes into the client's. */
 export interface StreamTranslator {
