@@ -50,7 +50,7 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
   registerRequestLogging(app);
   registerAuth(app, services.auth, config);
   registerHealthRoutes(app, { database: services.database, keyValue: services.keyValue, isReady: () => ready });
-  registerPublicConfigRoute(app, { config, version, users: services.auth.users });
+  registerPublicConfigRoute(app, { config, version, users: services.auth.users, signupEnabled: () => services.auth.settings.current().enableSignup });
   registerMetricsRoute(app, {
     access: { token: config.metricsToken, isAdmin: (request) => isAdminRequest(services.auth, request) },
     database: services.database,

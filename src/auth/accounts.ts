@@ -4,6 +4,7 @@
  */
 import type { AccountsConfig } from '../config';
 import { AstraError, notFound } from '../core/errors';
+import type { AccountSettings } from './account-settings';
 import type { Authenticator, Principal } from './authenticator';
 import type { ApiKeyStore } from './api-keys';
 import type { LoginThrottle } from './login-throttle';
@@ -33,12 +34,16 @@ export class AccountService {
       apiKeys: ApiKeyStore;
       authenticator: Authenticator;
       throttle: LoginThrottle;
+      /** Whether sign-up is on and the role it gives: an administrator may change them at run time. */
+      settings: AccountSettings;
       config: AccountsConfig;
     },
   ) {}
 
   async signUp(input: { name: string; email: string; password: string }, client: ClientInfo): Promise<SignedIn> {
-    if (!this.deps.config.enableSignup) {
+    // Read afresh: sign-up is rare, and must stop the moment an administrator turns it off anywhere.
+    const settings = await this.deps.settings.read();
+    if (!settings.enableSignup) {
       throw new AstraError('signup_disabled', 'Sign-up is disabled on this server; ask an administrator for an account');
     }
     checkPasswordRules(input.password);
@@ -49,7 +54,7 @@ export class AccountService {
       email: input.email,
       name: input.name,
       passwordHash: await hashPassword(input.password),
-      role: { firstAdminOr: this.deps.config.defaultUserRole },
+      role: { firstAdminOr: settings.defaultUserRole },
     });
     return this.startSession(user, client);
   }

@@ -1,5 +1,6 @@
 /**
- * Accounts, sessions, API keys, roles and login throttling.
+ * Accounts, sessions, API keys, roles, login throttling, and the account settings an administrator
+ * changes at run time (sign-up on or off, the role of new accounts).
  * `createAuth` wires the stores to the shared storage; `registerAuth` adds the routes and the
  * per-request authentication to a Fastify app.
  */
@@ -8,6 +9,8 @@ import type { Config } from '../config';
 import type { Logger } from '../core/logger';
 import type { Database, KeyValue, PubSub } from '../storage';
 import { AccountService } from './accounts';
+import { AccountSettings } from './account-settings';
+import { registerAdminConfigRoutes } from './admin-config-routes';
 import { ApiKeyStore } from './api-keys';
 import { AuthEvents } from './auth-events';
 import { Authenticator } from './authenticator';
@@ -23,6 +26,7 @@ export type { Access } from './request-auth';
 export { principalOf } from './request-auth';
 export type { UserRow, Role } from './users';
 export { userView } from './user-view';
+export { AccountSettings, accountSettingsChangedChannel, type AccountSettingsValues } from './account-settings';
 
 export interface Auth {
   users: UserStore;
@@ -30,7 +34,9 @@ export interface Auth {
   sessions: SessionStore;
   authenticator: Authenticator;
   accounts: AccountService;
-  /** Stops listening for invalidations from other processes. */
+  /** The sign-up switch and the role of new accounts, as the environment or an administrator set them. */
+  settings: AccountSettings;
+  /** Stops listening for invalidations and settings changes from other processes. */
   stop(): Promise<void>;
 }
 
@@ -58,21 +64,39 @@ export async function createAuth(deps: {
     cacheTtlMs: changesReachUs ? 60_000 : 1_000,
     logger: deps.logger,
   });
+  const settings = new AccountSettings(
+    deps.database.db,
+    deps.pubSub,
+    { enableSignup: deps.config.accounts.enableSignup, defaultUserRole: deps.config.accounts.defaultUserRole },
+    deps.logger,
+  );
   const accounts = new AccountService({
     users,
     sessions,
     apiKeys,
     authenticator,
     throttle: new LoginThrottle(deps.keyValue),
+    settings,
     config: deps.config.accounts,
   });
-  const stop = await events.start();
-  return { users, apiKeys, sessions, authenticator, accounts, stop };
+  await settings.start();
+  let stopEvents: () => Promise<void>;
+  try {
+    stopEvents = await events.start();
+  } catch (error) {
+    await settings.stop();
+    throw error;
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled([stopEvents(), settings.stop()]);
+  };
+  return { users, apiKeys, sessions, authenticator, accounts, settings, stop };
 }
 
 export function registerAuth(app: FastifyInstance, auth: Auth, config: Config): void {
   registerRequestAuth(app, { authenticator: auth.authenticator, allowedOrigins: config.server.corsAllowOrigins });
   registerAuthsRoutes(app, { accounts: auth.accounts, apiKeys: auth.apiKeys });
+  registerAdminConfigRoutes(app, { settings: auth.settings });
   registerUsersRoutes(app, { accounts: auth.accounts, users: auth.users });
 }
 

@@ -2,7 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 
-export function registerPublicConfigRoute(app: FastifyInstance, deps: { config: Config; version: string; users: { count(): Promise<number> } }): void {
+export interface PublicConfigDeps {
+  config: Config;
+  version: string;
+  users: { count(): Promise<number> };
+  /** Whether sign-up is on now (an administrator may switch it at run time; see auth/account-settings.ts). */
+  signupEnabled: () => boolean;
+}
+
+export function registerPublicConfigRoute(app: FastifyInstance, deps: PublicConfigDeps): void {
   const { config } = deps;
   // Once someone has signed up the answer never goes back to "onboarding", so stop asking.
   let hasUsers = false;
@@ -18,7 +26,7 @@ export function registerPublicConfigRoute(app: FastifyInstance, deps: { config: 
       onboarding: !hasUsers,
       features: {
         auth: true,
-        enable_signup: config.accounts.enableSignup,
+        enable_signup: deps.signupEnabled(),
         enable_login_form: true,
         enable_api_key: config.accounts.enableApiKeys,
         enable_web_search: config.webSearch.enabled,

@@ -1,11 +1,14 @@
 /**
- * The user's preferences on this device (localStorage): theme, the last model used, Enter to send.
+ * The user's preferences on this device (localStorage): theme, the default model, the last model
+ * used, Enter to send.
  * Only preferences live here — the session stays in its HttpOnly cookie, out of script reach.
  */
 
 export type Theme = 'system' | 'light' | 'dark';
 
-const keys = { theme: 'astra.theme', model: 'astra.model', enterToSend: 'astra.enterToSend' } as const;
+/** The localStorage keys; `storage` events for them come from the user's other tabs. */
+export const preferenceKeys = { theme: 'astra.theme', model: 'astra.model', defaultModel: 'astra.defaultModel', enterToSend: 'astra.enterToSend' } as const;
+const keys = preferenceKeys;
 
 function read(key: string): string | null {
   try {
@@ -37,8 +40,15 @@ export const preferences = {
   lastModel(): string | null {
     return read(keys.model);
   },
-  setLastModel(model: string): void {
+  setLastModel(model: string | null): void {
     write(keys.model, model);
+  },
+  /** The model chats start with when none was used last on this device; null: the first one listed. */
+  defaultModel(): string | null {
+    return read(keys.defaultModel);
+  },
+  setDefaultModel(model: string | null): void {
+    write(keys.defaultModel, model === '' ? null : model);
   },
   enterToSend(): boolean {
     return read(keys.enterToSend) !== 'false';

@@ -25,8 +25,21 @@ api.onUnauthenticated = () => {
   if (session.status === 'ready' || session.status === 'pending') {
     session.user = null;
     session.status = 'signed-out';
+    void refreshConfig();
   }
 };
+
+/**
+ * Reads the public config again when the sign-in screen comes back without a page load: an
+ * administrator may have turned sign-up on or off meanwhile. A failure keeps the config known.
+ */
+async function refreshConfig(): Promise<void> {
+  try {
+    session.config = await api.loadConfig();
+  } catch {
+    // The sign-in screen still works with what was known.
+  }
+}
 
 /** Reads the public config and the current user. */
 export async function boot(): Promise<void> {
@@ -75,6 +88,7 @@ export async function signOut(): Promise<void> {
     session.user = null;
     session.justBecameAdmin = false;
     session.status = 'signed-out';
+    void refreshConfig();
   }
 }
 

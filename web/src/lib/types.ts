@@ -93,3 +93,58 @@ export interface ChatStreamHead {
   final?: boolean;
   status?: MessageStatus;
 }
+
+/** A user as an administrator sees it (`GET /api/v1/users/`); times in seconds since the epoch. */
+export interface AdminUser extends User {
+  profile_image_url: string;
+  created_at: number;
+  updated_at: number;
+  last_active_at: number;
+}
+
+export type ConnectionKind = 'ollama' | 'openai';
+
+/** A model-server connection (`/api/v1/connections`); the key is never sent whole. */
+export interface ConnectionView {
+  id: string;
+  kind: ConnectionKind;
+  name: string;
+  base_url: string;
+  /** Masked (`sk-…wxyz` or `****`); '' when there is none. */
+  api_key: string;
+  has_api_key: boolean;
+  enabled: boolean;
+  prefix_id: string;
+  position: number;
+}
+
+/** The answer of `POST /api/v1/connections/verify`. */
+export type VerifyAnswer =
+  | { ok: true; latency_ms: number; model_count: number }
+  | { ok: false; latency_ms: number; error: string; phase: string };
+
+export type ModelVisibility = 'everyone' | 'admins' | 'users';
+
+/** A model with who may use it (`GET /api/v1/models/`). */
+export interface AdminModel {
+  id: string;
+  name: string;
+  owned_by: string;
+  connection?: string;
+  connections?: string[];
+  access: ModelVisibility;
+  user_ids: string[];
+}
+
+/** `GET/POST /api/v1/auths/admin/config` (Open WebUI's field names). */
+export interface AdminConfig {
+  ENABLE_SIGNUP: boolean;
+  DEFAULT_USER_ROLE: Role;
+}
+
+/** `GET /api/v1/auths/api_key`: the key's hint only (the whole key is shown once, at creation). */
+export interface ApiKeyInfo {
+  api_key: string;
+  created_at: number;
+  last_used_at: number | null;
+}
