@@ -3,7 +3,8 @@
  * idle memory and the cost of authentication, then the gateway figures — added time to first token,
  * added delay per token, non-streamed throughput (each against direct and a bare proxy floor),
  * 1,000 concurrent streams, model lists and a hung model server — then the chats: time to first
- * token with chat storage, and 200 chat generations with clients re-attaching — each against its
+ * token with chat storage, and 200 chat generations with clients re-attaching — then the web app in
+ * Chromium (token to screen, frames per second in a long chat, initial JavaScript) — each against its
  * target. Exits 0 when a target is missed (it is a report) and 1 when the bench itself could not
  * measure (e.g. the server did not start).
  *
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authThroughputSection } from './auth-throughput.js';
+import { browserSection } from './browser.js';
 import { chatGenerationsSection } from './chat-generations.js';
 import { chatTtftSection } from './chat-ttft.js';
 import { cleanUpNow, installCleanupHandlers } from './cleanup.js';
@@ -44,6 +46,7 @@ const sections: readonly Section[] = [
   hungUpstreamSection,
   chatTtftSection,
   chatGenerationsSection,
+  browserSection,
 ];
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { warnOncePerRun } from './run-notices';
 
 export const postgresUrl: string | undefined = nonEmpty(process.env.TEST_DATABASE_URL);
 export const redisUrl: string | undefined = nonEmpty(process.env.TEST_REDIS_URL);
@@ -89,35 +89,4 @@ async function withPostgresClient<T>(url: string, work: (client: pg.Client) => P
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-/**
- * Test files run in separate worker processes, each loading this module; a marker file named after
- * the test runner's process lets only the first of them print the notice. Markers left by runs
- * that have ended are removed on the way.
- */
-function warnOncePerRun(topic: string, message: string): void {
-  const runner = typeof process.send === 'function' ? process.ppid : process.pid;
-  const markers = path.join(os.tmpdir(), 'astra-test-notices');
-  try {
-    mkdirSync(markers, { recursive: true });
-    for (const name of readdirSync(markers)) {
-      const pid = Number(name.split('-')[0]);
-      if (pid !== runner && !isRunning(pid)) rmSync(path.join(markers, name), { force: true });
-    }
-    writeFileSync(path.join(markers, `${runner}-${topic}`), message, { flag: 'wx' });
-  } catch {
-    return;
-  }
-  console.warn(message);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
