@@ -2,7 +2,9 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { applyTheme } from './lib/preferences';
-import './app.css';
+import './styles/theme.css';
+import './styles/base.css';
+import './styles/markdown.css';
 
 applyTheme();
 
