@@ -8,13 +8,14 @@
  */
 import type { FastifyReply } from 'fastify';
 import { isAstraError, type AstraError } from '../core/errors';
+import { sendStreamHead, sseContentType } from './stream-head';
 
 export type ClientProtocol = 'openai-sse' | 'ollama-ndjson';
 
 /** Proxies commonly cut a connection silent for 30–60 s; a ping every 10 s keeps well inside that. */
 export const defaultPingIntervalMs = 10_000;
 const contentTypes: Record<ClientProtocol, string> = {
-  'openai-sse': 'text/event-stream; charset=utf-8',
+  'openai-sse': sseContentType,
   'ollama-ndjson': 'application/x-ndjson',
 };
 
@@ -78,21 +79,7 @@ export class ClientStream {
   commit(): void {
     if (this.committed || this.ended) return;
     this.committed = true;
-    const raw = this.reply.raw;
-    raw.writeHead(200, {
-      ...(this.reply.getHeaders() as Record<string, string>),
-      ...this.extraHeaders,
-      'content-type': contentTypes[this.protocol],
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // Tells nginx and similar proxies not to buffer the stream.
-      'x-accel-buffering': 'no',
-    });
-    // Each write goes out at once: no Nagle delay between tokens.
-    raw.socket?.setNoDelay(true);
-    // writeHead only stores the head until the first body write; send it now, so the client sees
-    // the answer begin while the first token is still being generated.
-    raw.flushHeaders();
+    sendStreamHead(this.reply, contentTypes[this.protocol], this.extraHeaders);
   }
 
   /** Writes bytes for the client now. Returns false when the client should be given time to drain. */

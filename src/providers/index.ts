@@ -4,6 +4,7 @@ export * from './openai';
 export * from './ollama';
 export { ClientStream, defaultPingIntervalMs, passThroughError, type ClientProtocol } from './client-stream';
 export { fetchJson } from './fetch-json';
+export { sendStreamHead, sseContentType } from './stream-head';
 export { failClient, relayStream, serverOwnAnswer, type RelayCandidate, type RelayDeps, type RelayPlan, type StreamTranslator } from './relay';
 export { RelayAborted, relayOnce, startWholeRelay, type WholeAnswer, type WholeRelay } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';

@@ -22,6 +22,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth';
+import { sendStreamHead, sseContentType } from '../../providers';
 import type { UserEvent, UserEvents } from './user-events';
 
 /** Proxies commonly cut a connection silent for 30–60 s. */
@@ -73,15 +74,7 @@ export function registerUserEventsRoute(app: FastifyInstance, options: EventsRou
       await stopListening();
       return;
     }
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.socket?.setNoDelay(true);
-    raw.flushHeaders();
+    sendStreamHead(reply, sseContentType);
     open.add(reply);
     for (const event of early) write(frame(event));
     early = undefined;

@@ -5,6 +5,7 @@
  * it never slows the generation. A `: ping` comment goes out after each quiet interval.
  */
 import type { FastifyReply } from 'fastify';
+import { sendStreamHead, sseContentType } from '../../providers';
 import type { FrameSource } from './frame-log';
 
 /** Streams `source` from the event after `after`; resolves when the response is over (all sent, or the client left). */
@@ -13,15 +14,7 @@ export function streamToClient(reply: FastifyReply, source: FrameSource, after: 
   const raw = reply.raw;
   // The client left while the request was being handled: there is no one to write to.
   if (raw.destroyed) return Promise.resolve();
-  raw.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  raw.socket?.setNoDelay(true);
-  raw.flushHeaders();
+  sendStreamHead(reply, sseContentType);
 
   return new Promise((resolve) => {
     let sent = after;
