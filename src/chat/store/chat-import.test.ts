@@ -102,6 +102,31 @@ describe('parseChatImport', () => {
     expect(byId(draft!, 'b')).toMatchObject({ toolCalls: null, contentParts: null });
   });
 
+  it('turns the image files of an Open WebUI message into image parts, leaving its other files out', () => {
+    const image = 'data:image/png;base64,iVBORw0KGgo=';
+    const [chat] = parseChatImport([
+      {
+        id: 'c1',
+        title: 'A picture',
+        chat: {
+          history: {
+            currentId: 'u1',
+            messages: {
+              u1: {
+                id: 'u1',
+                parentId: null,
+                role: 'user',
+                content: 'What is in this picture?',
+                files: [{ type: 'image', url: image }, { type: 'file', id: 'f1', name: 'notes.pdf' }, 'not a file'],
+              },
+            },
+          },
+        },
+      },
+    ]);
+    expect(byId(chat!, 'u1')).toMatchObject({ content: 'What is in this picture?', contentParts: [{ type: 'image_url', image_url: { url: image } }] });
+  });
+
   it('refuses malformed tool calls and text given as a content part', () => {
     const chat = (message: Record<string, unknown>) => [{ chat: { history: { messages: { m: { role: 'assistant', ...message } } } } }];
     expect(refusal(() => parseChatImport(chat({ tool_calls: [{ id: 'c', function: { name: 'f' } }] })))).toContain(

@@ -6,6 +6,7 @@
 import { newId } from '../../core/ids';
 import type { ChatDraft, MessageDraft } from './chat-draft';
 import { buildTree, newestLeaf } from './chat-tree';
+import { maxContentParts, type ContentPart } from './message-parts';
 import { formatPath, toMilliseconds, type ImportedChat, type ImportedMessage } from './import-schema';
 import { defaultChatTitle } from './turns';
 
@@ -140,7 +141,7 @@ function messageDraft(entry: Entry, createdAt: number): MessageDraft {
     timings: message.timings ?? null,
     sources: message.sources ?? null,
     toolCalls: message.tool_calls ?? null,
-    contentParts: message.content_parts ?? null,
+    contentParts: message.content_parts ?? imageParts(message.files),
     createdAt,
     updatedAt: createdAt,
   };
@@ -167,4 +168,17 @@ function errorText(error: unknown): string | null {
 
 function optionalTime(time: number | null | undefined): number | undefined {
   return time === null || time === undefined ? undefined : toMilliseconds(time);
+}
+
+/**
+ * Open WebUI's image files of a message (`{type: 'image', url}`, the url a data: URL or an address)
+ * as image parts; its other files point at uploads Astra does not have, and are left out.
+ */
+function imageParts(files: unknown[] | null | undefined): ContentPart[] | null {
+  const parts: ContentPart[] = [];
+  for (const file of files ?? []) {
+    const { type, url } = (typeof file === 'object' && file !== null ? file : {}) as { type?: unknown; url?: unknown };
+    if (type === 'image' && typeof url === 'string' && url !== '') parts.push({ type: 'image_url', image_url: { url } });
+  }
+  return parts.length === 0 ? null : parts.slice(0, maxContentParts);
 }

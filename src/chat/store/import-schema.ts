@@ -1,8 +1,9 @@
 /**
  * The shapes chat imports are checked against: Astra's export (`{version: 1, chats: [...]}`) and
  * Open WebUI's (an array of `{id, user_id, title, chat: {title, models, history: {messages,
- * currentId}, messages}, created_at, updated_at, pinned, archived, …}`). Fields Astra has no use
- * for (files, tags, params, folders, ratings…) are accepted and dropped.
+ * currentId}, messages}, created_at, updated_at, pinned, archived, …}`). A user message's image
+ * files become its image parts; fields Astra has no use for (other files, tags, params, folders,
+ * ratings…) are accepted and dropped.
  */
 import { z } from '../../core/validation';
 import { importedContentPart, importedToolCall, maxContentParts, maxToolCalls } from './message-parts';
@@ -33,6 +34,8 @@ export const importedMessage = z.object({
   tool_calls: z.array(importedToolCall).max(maxToolCalls).nullish(),
   /** Astra's: a message's parts other than text. */
   content_parts: z.array(importedContentPart).max(maxContentParts).nullish(),
+  /** Open WebUI's: files attached to a user message; its images (`{type: 'image', url}`) become image parts. */
+  files: z.array(z.unknown()).nullish(),
 });
 
 export const importedChatBody = z.object({
