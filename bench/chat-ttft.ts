@@ -11,12 +11,10 @@ import { processCpuMilliseconds } from './cpu-usage.js';
 import { benchModel, chatBody, startGatewayRig } from './gateway-rig.js';
 import type { Row, Section } from './section.js';
 import { median, percentile, round } from './stats.js';
-import { assertAllSucceeded, runStreams, type StreamLoad, type Target } from './stream-client.js';
+import { assertAllSucceeded, runStreams, type Target } from './stream-client.js';
+import { firstTokenDelayMs, level, streamMs, type Level } from './ttft-levels.js';
 
 const rounds = 5;
-/** As in gatewayTtft: the stand-in waits this long before the first token. */
-const firstTokenDelayMs = 20;
-const streamTimeoutMs = 30_000;
 const targetAddedP50Ms = 1;
 
 type PathKey = 'direct' | 'floor' | 'passThrough' | 'chat';
@@ -26,24 +24,6 @@ interface Path {
   target: Target;
   /** The request body for a worker's next stream. */
   body: string | ((worker: number) => string);
-}
-
-interface Level {
-  concurrency: number;
-  tokenCount: number;
-  tokenDelayMs: number;
-  load: StreamLoad;
-}
-
-const streamMs = (tokenCount: number, tokenDelayMs: number): number => firstTokenDelayMs + (tokenCount - 1) * tokenDelayMs;
-
-function level(concurrency: number, tokenCount: number, tokenDelayMs: number, streamsPerWorker: number, uncountedPerWorker: number): Level {
-  return {
-    concurrency,
-    tokenCount,
-    tokenDelayMs,
-    load: { concurrency, streamsPerWorker, uncountedPerWorker, spreadMs: concurrency > 1 ? streamMs(tokenCount, tokenDelayMs) : 0, timeoutMs: streamTimeoutMs },
-  };
 }
 
 /** The loads of gatewayTtft at 1 and 50 streams: 40 requests in a row; 50 streams of 170 ms (≈ 300 requests/s), 150 counted. */

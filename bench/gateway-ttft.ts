@@ -2,32 +2,10 @@ import { compare, comparisonColumns, comparisonFigures, formatSignedMs, latencyR
 import { chatBody, startGatewayRig } from './gateway-rig.js';
 import type { Row, Section } from './section.js';
 import { percentile } from './stats.js';
-import { assertAllSucceeded, runStreams, type StreamLoad } from './stream-client.js';
+import { assertAllSucceeded, runStreams } from './stream-client.js';
+import { firstTokenDelayMs, level, streamMs, type Level } from './ttft-levels.js';
 
 const rounds = 5;
-/** The stand-in waits this long before the first token, as a model does; TTFT is then not all zero-time artefacts. */
-const firstTokenDelayMs = 20;
-const streamTimeoutMs = 30_000;
-
-interface Level {
-  concurrency: number;
-  /** Tokens per stream and the gap between them: they set how long a stream stays open, i.e. the request rate at this concurrency. */
-  tokenCount: number;
-  tokenDelayMs: number;
-  load: StreamLoad;
-}
-
-const streamMs = (tokenCount: number, tokenDelayMs: number): number => firstTokenDelayMs + (tokenCount - 1) * tokenDelayMs;
-
-function level(concurrency: number, tokenCount: number, tokenDelayMs: number, streamsPerWorker: number, uncountedPerWorker: number): Level {
-  return {
-    concurrency,
-    tokenCount,
-    tokenDelayMs,
-    load: { concurrency, streamsPerWorker, uncountedPerWorker, spreadMs: concurrency > 1 ? streamMs(tokenCount, tokenDelayMs) : 0, timeoutMs: streamTimeoutMs },
-  };
-}
-
 /**
  * c streams open at once, each worker sending its next request as soon as its stream ended, starts
  * spread over one stream's length so requests arrive evenly. The first stream of each worker only

@@ -13,7 +13,7 @@ import { AccountSettings } from './account-settings';
 import { registerAdminConfigRoutes } from './admin-config-routes';
 import { ApiKeyStore } from './api-keys';
 import { AuthEvents } from './auth-events';
-import { Authenticator } from './authenticator';
+import { Authenticator, type Principal } from './authenticator';
 import { registerAuthsRoutes } from './auths-routes';
 import { LoginThrottle } from './login-throttle';
 import { credentialsOf, registerRequestAuth } from './request-auth';
@@ -100,21 +100,22 @@ export function registerAuth(app: FastifyInstance, auth: Auth, config: Config): 
   registerUsersRoutes(app, { accounts: auth.accounts, users: auth.users });
 }
 
+/** The principal of the credentials a request carries, resolved now (not the one found when it began). */
+async function currentPrincipal(auth: Auth, request: FastifyRequest): Promise<Principal | undefined> {
+  const credentials = credentialsOf(request);
+  return credentials === undefined ? undefined : auth.authenticator.resolve(credentials.token);
+}
+
 /**
  * Whether the credentials a request came with still belong to an account that may use Astra (not
  * signed out, deleted or set back to pending): long-lived streams ask this now and then.
  */
 export async function stillSignedIn(auth: Auth, request: FastifyRequest): Promise<boolean> {
-  const credentials = credentialsOf(request);
-  if (credentials === undefined) return false;
-  const principal = await auth.authenticator.resolve(credentials.token);
+  const principal = await currentPrincipal(auth, request);
   return principal !== undefined && principal.user.role !== 'pending';
 }
 
 /** Whether the request carries the credentials of a signed-in admin (for routes that check it themselves). */
 export async function isAdminRequest(auth: Auth, request: FastifyRequest): Promise<boolean> {
-  const credentials = credentialsOf(request);
-  if (credentials === undefined) return false;
-  const principal = await auth.authenticator.resolve(credentials.token);
-  return principal?.user.role === 'admin';
+  return (await currentPrincipal(auth, request))?.user.role === 'admin';
 }

@@ -6,7 +6,7 @@ export { ClientStream, defaultPingIntervalMs, passThroughError, type ClientProto
 export { fetchJson } from './fetch-json';
 export { sendStreamHead, sseContentType } from './stream-head';
 export { failClient, relayStream, serverOwnAnswer, type RelayCandidate, type RelayDeps, type RelayPlan, type StreamTranslator } from './relay';
-export { RelayAborted, relayOnce, startWholeRelay, type WholeAnswer, type WholeRelay } from './relay-once';
+export { relayOnce, startWholeRelay, type WholeAnswer, type WholeRelay } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';
 export { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';
 export { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
