@@ -9,6 +9,7 @@
  * measure (e.g. the server did not start).
  *
  *   tsx bench/run.ts [--only startup,idleMemory,…] [--server path/to/main.js] [--cpu-prof]
+ *                    [--astra-node-options="--trace-gc --max-semi-space-size=16"]
  */
 import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -60,6 +61,8 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       server: { type: 'string', default: join(repositoryRoot, 'dist', 'main.js') },
       'cpu-prof': { type: 'boolean', default: false },
+      // Extra Node options for every Astra process the bench starts (diagnostics: --trace-gc, --heap-prof, …).
+      'astra-node-options': { type: 'string', default: '' },
     },
   });
   const wanted = values.only?.split(',').map((key) => key.trim());
@@ -77,10 +80,11 @@ async function main(): Promise<number> {
 
   const profiling = values['cpu-prof'] === true;
   if (profiling) rmSync(profilesDirectory, { recursive: true, force: true });
+  const extraNodeOptions = values['astra-node-options'].split(/\s+/).filter((option) => option.length > 0);
   const context: BenchContext = {
     serverEntry,
     progress: (message) => process.stderr.write(`  … ${message}\n`),
-    astraNodeArguments: (label) => (profiling ? cpuProfileArguments(join(profilesDirectory, label)) : []),
+    astraNodeArguments: (label) => [...extraNodeOptions, ...(profiling ? cpuProfileArguments(join(profilesDirectory, label)) : [])],
   };
   // Other work on the machine skews every figure: say how much there was when the run began.
   const busyBeforePercent = Math.round(await machineBusyPercent(1_000));

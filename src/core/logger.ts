@@ -2,19 +2,19 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
-/** Paths that must never reach a log line. */
+/**
+ * Paths that must never reach a log line. Every one is spelled out: a wildcard ("*.password")
+ * would make pino run its redaction over every binding of every child logger — one per request.
+ */
+const secretFields = ['password', 'new_password', 'token', 'api_key', 'authorization', 'cookie'];
 const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  'password',
-  'new_password',
-  'token',
-  'api_key',
-  '*.password',
-  '*.new_password',
-  '*.token',
-  '*.api_key',
+  'headers.authorization',
+  'headers.cookie',
+  ...secretFields,
+  ...secretFields.map((field) => `body.${field}`),
 ];
 
 /** Creates the process logger. `level` is already a pino level (config maps Open WebUI's names). */

@@ -6,10 +6,10 @@
  * is aborted and nothing more is tried.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { createFailover } from './failover';
+import { createFailover, type Failover } from './failover';
 import type { RelayCandidate, RelayDeps, RelayPlan } from './relay';
 import type { UpstreamError } from './upstream-error';
-import { startExchange, type Exchange, type ExchangeTimings } from './upstream-exchange';
+import { startExchange, type Exchange, type ExchangeSink, type ExchangeTimings } from './upstream-exchange';
 
 export interface WholeAnswer {
   candidate: RelayCandidate;
@@ -58,71 +58,117 @@ export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, 
  * when its client leaves: no AbortController and no event listeners per request.
  */
 export function startWholeRelay(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>): WholeRelay {
-  let aborted = false;
-  let abort: () => void = () => undefined;
-  const answer = new Promise<WholeAnswer>((resolve, reject) => {
-    const failover = createFailover(plan.candidates, deps.logger);
-    let exchange: Exchange | undefined;
-    let release: (() => void) | undefined;
-    let retryTimer: NodeJS.Timeout | undefined;
-    let settled = false;
-    abort = (): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(retryTimer);
-      exchange?.abort();
-      // An aborted exchange tells its sink nothing, so the in-flight count is given back here;
-      // otherwise the connection would look busy for ever and lose its share of requests.
-      release?.();
-      reject(new RelayAborted());
-    };
+  return new WholeRelayRun(deps, plan);
+}
 
-    const attempt = (): void => {
-      const candidate = failover.candidate;
-      release = deps.balancer.acquire(candidate.connection.id);
-      const chunks: Buffer[] = [];
-      let headers: IncomingHttpHeaders = {};
-      exchange = startExchange(
-        { ...plan.request(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts },
-        {
-          onStart(_status, responseHeaders) {
-            headers = responseHeaders;
-          },
-          onData(chunk) {
-            chunks.push(chunk);
-            return true;
-          },
-          onEnd() {
-            if (settled) return;
-            settled = true;
-            release?.();
-            resolve({ candidate, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), timings: exchange!.timings });
-          },
-          onError(error: UpstreamError) {
-            if (settled) return;
-            release?.();
-            const wait = failover.afterFailure(error.failure);
-            if (wait !== undefined) {
-              if (wait === 0) attempt();
-              else retryTimer = setTimeout(attempt, wait);
-              return;
-            }
-            settled = true;
-            reject(error);
-          },
-        },
-      );
-    };
-    attempt();
-  });
-  return {
-    answer,
-    get aborted() {
-      return aborted;
-    },
-    abort() {
-      aborted = true;
-      abort();
-    },
-  };
+/**
+ * A whole relay's state in one object that is also the exchange's sink (no closures per request).
+ * Once settled it drops the exchange, the chunks and the plan, so whatever still points at it
+ * (a client's close listener, say) holds nothing of the answer.
+ */
+class WholeRelayRun implements WholeRelay, ExchangeSink {
+  readonly answer: Promise<WholeAnswer>;
+  aborted = false;
+  private resolve!: (answer: WholeAnswer) => void;
+  private reject!: (error: unknown) => void;
+  private deps: RelayDeps | undefined;
+  private plan: Omit<RelayPlan, 'translator'> | undefined;
+  private readonly failover: Failover;
+  private candidate: RelayCandidate;
+  private exchange: Exchange | undefined;
+  private release: (() => void) | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private headers: IncomingHttpHeaders = {};
+  private chunks: Buffer[] = [];
+
+  constructor(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>) {
+    this.answer = new Promise<WholeAnswer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.deps = deps;
+    this.plan = plan;
+    this.failover = createFailover(plan.candidates, deps.logger);
+    this.candidate = this.failover.candidate;
+    this.attempt();
+  }
+
+  abort(): void {
+    this.aborted = true;
+    if (this.settled) return;
+    const exchange = this.exchange;
+    // An aborted exchange tells its sink nothing, so the in-flight count is given back here;
+    // otherwise the connection would look busy for ever and lose its share of requests.
+    this.finish();
+    exchange?.abort();
+    this.reject(new RelayAborted());
+  }
+
+  onStart(_status: number, headers: IncomingHttpHeaders): void {
+    this.headers = headers;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onEnd(): void {
+    if (this.settled) return;
+    const { candidate, headers, chunks } = this;
+    const timings = this.exchange!.timings;
+    this.finish();
+    this.resolve({ candidate, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), timings });
+  }
+
+  onError(error: UpstreamError): void {
+    if (this.settled) return;
+    this.release?.();
+    this.release = undefined;
+    const wait = this.failover.afterFailure(error.failure);
+    if (wait === undefined) {
+      this.finish();
+      this.reject(error);
+      return;
+    }
+    if (wait === 0) this.attempt();
+    else this.retryTimer = setTimeout(retryWholeRelay, wait, this);
+  }
+
+  attempt(): void {
+    this.retryTimer = undefined;
+    if (this.settled) return;
+    const deps = this.deps!;
+    const candidate = this.failover.candidate;
+    this.candidate = candidate;
+    this.headers = {};
+    this.chunks = [];
+    const release = deps.balancer.acquire(candidate.connection.id);
+    this.release = release;
+    const exchange = startExchange(
+      { ...this.plan!.request(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts },
+      this,
+    );
+    // An exchange that failed at once has already moved on (another attempt, or the end).
+    if (this.release === release) this.exchange = exchange;
+  }
+
+  /** Settles: gives back the in-flight count and lets go of everything the answer no longer needs. */
+  private finish(): void {
+    this.settled = true;
+    this.release?.();
+    this.release = undefined;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.exchange = undefined;
+    this.deps = undefined;
+    this.plan = undefined;
+    this.headers = {};
+    this.chunks = [];
+  }
+}
+
+function retryWholeRelay(relay: WholeRelayRun): void {
+  relay.attempt();
 }

@@ -7,9 +7,9 @@ import type { FastifyReply } from 'fastify';
 import type { ConnectionRegistry, LoadBalancer } from '../connections';
 import type { Logger } from '../core/logger';
 import { passThroughError, type ClientStream } from './client-stream';
-import { createFailover, type RelayCandidate } from './failover';
+import { createFailover, type Failover, type RelayCandidate } from './failover';
 import { UpstreamError } from './upstream-error';
-import { startExchange, type Exchange, type ExchangeRequest, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
+import { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
 
 export type { RelayCandidate };
 
@@ -41,68 +41,110 @@ export interface RelayDeps {
 /** Streams the answer into `client`; resolves when the relay is over (answered, failed, or client gone). */
 export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStream, reply: FastifyReply): Promise<void> {
   return new Promise((resolve) => {
-    const failover = createFailover(plan.candidates, deps.logger);
-    let exchange: Exchange | undefined;
-    let release: (() => void) | undefined;
-    let over = false;
-    const finish = (): void => {
-      over = true;
-      release?.();
-      resolve();
-    };
-    client.onClientGone(() => {
-      exchange?.abort();
-      finish();
-    });
-
-    const attempt = (): void => {
-      if (over) return;
-      const candidate = failover.candidate;
-      const translator = plan.translator(candidate);
-      let relayed = false;
-      release = deps.balancer.acquire(candidate.connection.id);
-      exchange = startExchange(
-        {
-          ...plan.request(candidate),
-          dispatcher: deps.registry.dispatcherFor(candidate.connection),
-          timeouts: deps.timeouts,
-          carriesToken: (chunk) => translator.carriesToken(chunk),
-        },
-        {
-          onStart() {
-            if (exchange) plan.onHeaders?.(exchange.timings);
-            client.commit();
-          },
-          onData(chunk) {
-            relayed = true;
-            client.stopPinging();
-            const out = translator.translate(chunk);
-            if (out.length === 0) return true;
-            const accepted = client.write(out);
-            if (!accepted) client.onDrain(() => exchange?.resume());
-            return accepted;
-          },
-          onEnd() {
-            client.end(translator.finish() || undefined);
-            finish();
-          },
-          onError(error) {
-            release?.();
-            release = undefined;
-            const wait = relayed || client.isClosed ? undefined : failover.afterFailure(error.failure);
-            if (wait !== undefined) {
-              if (wait === 0) attempt();
-              else setTimeout(attempt, wait);
-              return;
-            }
-            failClient(client, reply, error);
-            finish();
-          },
-        },
-      );
-    };
-    attempt();
+    new StreamRelayRun(deps, plan, client, reply, resolve).attempt();
   });
+}
+
+/**
+ * One streamed relay in one object that is also the exchange's sink: no closures per chunk. When it
+ * is over it lets go of the exchange, the plan and the translator, so the client's listeners that
+ * still point at it hold nothing of the answer.
+ */
+class StreamRelayRun implements ExchangeSink {
+  private readonly failover: Failover;
+  private deps: RelayDeps | undefined;
+  private plan: RelayPlan | undefined;
+  private exchange: Exchange | undefined;
+  private translator: StreamTranslator | undefined;
+  private release: (() => void) | undefined;
+  private relayed = false;
+  private over = false;
+  private readonly resumeExchange = (): void => this.exchange?.resume();
+
+  constructor(
+    deps: RelayDeps,
+    plan: RelayPlan,
+    private readonly client: ClientStream,
+    private readonly reply: FastifyReply,
+    private readonly resolve: () => void,
+  ) {
+    this.deps = deps;
+    this.plan = plan;
+    this.failover = createFailover(plan.candidates, deps.logger);
+    client.onClientGone(() => {
+      this.exchange?.abort();
+      this.finish();
+    });
+  }
+
+  attempt(): void {
+    if (this.over) return;
+    const deps = this.deps!;
+    const plan = this.plan!;
+    const candidate = this.failover.candidate;
+    const translator = plan.translator(candidate);
+    this.translator = translator;
+    this.relayed = false;
+    const release = deps.balancer.acquire(candidate.connection.id);
+    this.release = release;
+    const exchange = startExchange(
+      { ...plan.request(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts, carriesToken: (chunk) => translator.carriesToken(chunk) },
+      this,
+    );
+    // An exchange that failed at once has already moved on (another attempt, or the end).
+    if (this.release === release) this.exchange = exchange;
+  }
+
+  onStart(): void {
+    if (this.exchange) this.plan?.onHeaders?.(this.exchange.timings);
+    this.client.commit();
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.relayed = true;
+    const client = this.client;
+    client.stopPinging();
+    const out = this.translator!.translate(chunk);
+    if (out.length === 0) return true;
+    const accepted = client.write(out);
+    if (!accepted) client.onDrain(this.resumeExchange);
+    return accepted;
+  }
+
+  onEnd(): void {
+    this.client.end(this.translator!.finish() || undefined);
+    this.finish();
+  }
+
+  onError(error: UpstreamError): void {
+    this.release?.();
+    this.release = undefined;
+    const wait = this.relayed || this.client.isClosed ? undefined : this.failover.afterFailure(error.failure);
+    if (wait !== undefined) {
+      if (wait === 0) this.attempt();
+      else setTimeout(retryStreamRelay, wait, this);
+      return;
+    }
+    failClient(this.client, this.reply, error);
+    this.finish();
+  }
+
+  /** Over: gives back the in-flight count and lets go of what the relay no longer needs. */
+  private finish(): void {
+    if (this.over) return;
+    this.over = true;
+    this.release?.();
+    this.release = undefined;
+    this.exchange = undefined;
+    this.translator = undefined;
+    this.deps = undefined;
+    this.plan = undefined;
+    this.resolve();
+  }
+}
+
+function retryStreamRelay(relay: StreamRelayRun): void {
+  relay.attempt();
 }
 
 /** A model server's own 4xx goes back as it was; everything else in Astra's error shape. */

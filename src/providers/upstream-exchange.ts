@@ -70,143 +70,203 @@ class TimeoutMarker extends Error {
 }
 
 export function startExchange(request: ExchangeRequest, sink: ExchangeSink): Exchange {
-  const { url, server } = parsedBaseUrl(request.baseUrl);
-  const timings: ExchangeTimings = { startedAt: performance.now(), requestSentAt: undefined, headersAt: undefined, firstTokenAt: undefined };
-  let phase: UpstreamPhase = 'connect';
-  let controller: Dispatcher.DispatchController | undefined;
-  let settled = false;
-  let aborted = false;
-  let paused = false;
-  let errorBody: { status: number; headers: IncomingHttpHeaders; chunks: Buffer[]; size: number } | undefined;
-  const carriesToken = request.carriesToken;
+  return new UpstreamExchange(request, sink);
+}
 
-  const clearTimers = (): void => {
-    clearTimeout(budget);
-    if (idle) clearTimeout(idle);
-    if (total) clearTimeout(total);
-  };
-  const fail = (failure: UpstreamFailure, cause?: unknown): void => {
-    if (settled) return;
-    settled = true;
-    clearTimers();
-    sink.onError(new UpstreamError(failure, cause));
-  };
-  const timeOut = (marker: TimeoutMarker): void => {
-    if (settled) return;
-    fail(upstreamFailures.timedOut(server, marker.phase, marker.afterMs));
-    // Still queued for a socket: onRequestStart aborts it when it gets one.
-    aborted = true;
-    controller?.abort(marker);
-  };
+/**
+ * One exchange's state in one object: its methods live on the prototype and its timers call
+ * module-level functions, so a request allocates no closures here. Once settled it lets go of its
+ * sink and of undici's controller: whatever still points at a finished exchange (a timer list,
+ * the undici request) then holds only this small object, not the whole answer and its client.
+ */
+class UpstreamExchange implements Exchange, Dispatcher.DispatchHandler {
+  readonly timings: ExchangeTimings;
+  private readonly server: string;
+  private readonly timeouts: ExchangeTimeouts;
+  private readonly carriesToken: ((chunk: Buffer) => boolean) | undefined;
+  private sink: ExchangeSink | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private phase: UpstreamPhase = 'connect';
+  private settled = false;
+  private aborted = false;
+  private paused = false;
+  private errorBody: { status: number; headers: IncomingHttpHeaders; chunks: Buffer[]; size: number } | undefined;
+  private budget: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private total: NodeJS.Timeout | undefined;
 
-  const budget = setTimeout(() => timeOut(new TimeoutMarker(phase, request.timeouts.firstTokenMs)), request.timeouts.firstTokenMs);
-  let idle: NodeJS.Timeout | undefined;
-  const total =
-    request.timeouts.totalMs === undefined
-      ? undefined
-      : setTimeout(() => timeOut(new TimeoutMarker('total', request.timeouts.totalMs!)), request.timeouts.totalMs);
-
-  const firstToken = (): void => {
-    phase = 'stream';
-    timings.firstTokenAt = performance.now();
-    clearTimeout(budget);
-    idle = setTimeout(() => {
-      // A paused exchange waits for our client, not for the server: that is not the server's silence.
-      if (paused) idle?.refresh();
-      else timeOut(new TimeoutMarker('stream', request.timeouts.idleMs));
-    }, request.timeouts.idleMs);
-  };
-
-  const handler: Dispatcher.DispatchHandler = {
-    onRequestStart(dispatchController) {
-      controller = dispatchController;
-      if (aborted) dispatchController.abort(new Error('aborted'));
-      phase = 'response';
-      timings.requestSentAt = performance.now();
-    },
-    onResponseStart(dispatchController, statusCode, headers) {
-      controller = dispatchController;
-      timings.headersAt = performance.now();
-      if (statusCode < 200 || statusCode >= 300) {
-        errorBody = { status: statusCode, headers, chunks: [], size: 0 };
-        return;
-      }
-      phase = 'first-token';
-      sink.onStart(statusCode, headers);
-    },
-    onResponseData(dispatchController, chunk) {
-      if (settled) return;
-      if (errorBody) {
-        if (errorBody.size < errorBodyLimit) errorBody.chunks.push(chunk);
-        errorBody.size += chunk.length;
-        return;
-      }
-      if (phase === 'first-token') {
-        if (carriesToken === undefined || carriesToken(chunk)) firstToken();
-      } else {
-        idle?.refresh();
-      }
-      if (!sink.onData(chunk)) {
-        paused = true;
-        dispatchController.pause();
-      }
-    },
-    onResponseEnd() {
-      if (settled) return;
-      if (errorBody) {
-        const bytes = Buffer.concat(errorBody.chunks).subarray(0, errorBodyLimit);
-        const contentType = errorBody.headers['content-type'];
-        fail(
-          upstreamFailures.status(server, errorBody.status, parseUpstreamErrorBody(bytes), parseRetryAfter(errorBody.headers['retry-after']), {
-            bytes,
-            contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-          }),
-        );
-        return;
-      }
-      settled = true;
-      clearTimers();
-      sink.onEnd();
-    },
-    onResponseError(_dispatchController, error) {
-      if (aborted || error instanceof TimeoutMarker) return;
-      fail(upstreamFailures.network(server, phase, error), error);
-    },
-  };
-
-  try {
-    request.dispatcher.dispatch(
-      {
-        origin: url.origin,
-        path: joinPath(url.pathname, request.path),
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        // Our own timers bound each phase; undici's would cut a healthy slow start or a long answer.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      handler,
-    );
-  } catch (error) {
-    fail(upstreamFailures.network(server, 'connect', error), error);
+  constructor(request: ExchangeRequest, sink: ExchangeSink) {
+    const { url, server } = parsedBaseUrl(request.baseUrl);
+    this.timings = { startedAt: performance.now(), requestSentAt: undefined, headersAt: undefined, firstTokenAt: undefined };
+    this.server = server;
+    this.timeouts = request.timeouts;
+    this.carriesToken = request.carriesToken;
+    this.sink = sink;
+    this.budget = setTimeout(onBudgetSpent, request.timeouts.firstTokenMs, this);
+    if (request.timeouts.totalMs !== undefined) this.total = setTimeout(onTotalSpent, request.timeouts.totalMs, this);
+    try {
+      request.dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: joinPath(url.pathname, request.path),
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          // Our own timers bound each phase; undici's would cut a healthy slow start or a long answer.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        this,
+      );
+    } catch (error) {
+      this.fail(upstreamFailures.network(server, 'connect', error), error);
+    }
   }
 
-  return {
-    timings,
-    resume() {
-      if (!paused) return;
-      paused = false;
-      controller?.resume();
-    },
-    abort() {
-      if (settled) return;
-      settled = true;
-      aborted = true;
-      clearTimers();
-      controller?.abort(new Error('aborted'));
-    },
-  };
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.controller?.resume();
+  }
+
+  abort(): void {
+    if (this.settled) return;
+    this.aborted = true;
+    const controller = this.controller;
+    this.settle();
+    controller?.abort(new Error('aborted'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) {
+      // Aborted or timed out while still queued for a socket.
+      if (this.aborted) controller.abort(new Error('aborted'));
+      return;
+    }
+    this.controller = controller;
+    this.phase = 'response';
+    this.timings.requestSentAt = performance.now();
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (this.settled) return;
+    this.controller = controller;
+    this.timings.headersAt = performance.now();
+    if (statusCode < 200 || statusCode >= 300) {
+      this.errorBody = { status: statusCode, headers, chunks: [], size: 0 };
+      return;
+    }
+    this.phase = 'first-token';
+    this.sink!.onStart(statusCode, headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    const errorBody = this.errorBody;
+    if (errorBody) {
+      if (errorBody.size < errorBodyLimit) errorBody.chunks.push(chunk);
+      errorBody.size += chunk.length;
+      return;
+    }
+    if (this.phase === 'first-token') {
+      if (this.carriesToken === undefined || this.carriesToken(chunk)) this.firstToken();
+    } else {
+      this.idle?.refresh();
+    }
+    // The sink may have aborted the exchange from inside onData.
+    if (!this.sink!.onData(chunk) && !this.settled) {
+      this.paused = true;
+      controller.pause();
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    const errorBody = this.errorBody;
+    if (errorBody) {
+      const bytes = Buffer.concat(errorBody.chunks).subarray(0, errorBodyLimit);
+      const contentType = errorBody.headers['content-type'];
+      this.fail(
+        upstreamFailures.status(this.server, errorBody.status, parseUpstreamErrorBody(bytes), parseRetryAfter(errorBody.headers['retry-after']), {
+          bytes,
+          contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        }),
+      );
+      return;
+    }
+    const sink = this.sink!;
+    this.settle();
+    sink.onEnd();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.settled || error instanceof TimeoutMarker) return;
+    this.fail(upstreamFailures.network(this.server, this.phase, error), error);
+  }
+
+  /** A phase's budget ran out: the error goes to the sink and the request is cut. */
+  private timeOut(phase: UpstreamPhase, afterMs: number): void {
+    if (this.settled) return;
+    this.aborted = true;
+    const controller = this.controller;
+    this.fail(upstreamFailures.timedOut(this.server, phase, afterMs));
+    // Still queued for a socket: onRequestStart aborts it when it gets one.
+    controller?.abort(new TimeoutMarker(phase, afterMs));
+  }
+
+  /** The first-token budget ran out, in whatever phase the exchange is. */
+  budgetSpent(): void {
+    this.timeOut(this.phase, this.timeouts.firstTokenMs);
+  }
+
+  totalSpent(): void {
+    this.timeOut('total', this.timeouts.totalMs!);
+  }
+
+  /** The idle timer fired: a paused exchange waits for our client, not for the server. */
+  idleSpent(): void {
+    if (this.paused) this.idle?.refresh();
+    else this.timeOut('stream', this.timeouts.idleMs);
+  }
+
+  private firstToken(): void {
+    this.phase = 'stream';
+    this.timings.firstTokenAt = performance.now();
+    clearTimeout(this.budget);
+    this.budget = undefined;
+    this.idle = setTimeout(onIdleSpent, this.timeouts.idleMs, this);
+  }
+
+  private fail(failure: UpstreamFailure, cause?: unknown): void {
+    if (this.settled) return;
+    const sink = this.sink!;
+    this.settle();
+    sink.onError(new UpstreamError(failure, cause));
+  }
+
+  /** Ends every timer and lets go of the sink and the controller: nothing more reaches either. */
+  private settle(): void {
+    this.settled = true;
+    if (this.budget !== undefined) clearTimeout(this.budget);
+    if (this.idle !== undefined) clearTimeout(this.idle);
+    if (this.total !== undefined) clearTimeout(this.total);
+    this.budget = this.idle = this.total = undefined;
+    this.sink = undefined;
+    this.controller = undefined;
+    this.errorBody = undefined;
+  }
+}
+
+function onBudgetSpent(exchange: UpstreamExchange): void {
+  exchange.budgetSpent();
+}
+
+function onTotalSpent(exchange: UpstreamExchange): void {
+  exchange.totalSpent();
+}
+
+function onIdleSpent(exchange: UpstreamExchange): void {
+  exchange.idleSpent();
 }
 
 const parsedBaseUrls = new Map<string, { url: URL; server: string }>();

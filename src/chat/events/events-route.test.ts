@@ -108,6 +108,8 @@ describe.each(storageVariants)('the events channel ($name)', (variant) => {
     const { stream, head } = await startTurn(other, token, { model: ollamaModel });
     await stream.finished;
     await hereTab.until((events) => named(events, 'generation-finished').some((event) => event.chat_id === head.chat_id), 5000);
+    // The chat's title comes after its answer, from the other process: heard here, not in the next test's tab.
+    await hereTab.until((events) => named<{ id: string }>(events, 'chat-updated').some((event) => event.id === head.chat_id), 5000);
   });
 
   it('sends pings while quiet, and requires a signed-in, approved account', async () => {
