@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { LazyChildLogger } from './core/lazy-child-logger';
+import type { Logger } from './core/logger';
 import { isAdminRequest, registerAuth, stillSignedIn } from './auth';
 import { registerChat, registerChatsRoutes } from './chat';
 import { registerConnectionRoutes } from './connections';
@@ -23,6 +25,14 @@ import { registerWebApp } from './web';
 /** JSON bodies larger than this are refused with 413 before they are read whole. */
 export const jsonBodyLimitBytes = 1024 * 1024;
 
+/** Request ids for log lines: unique across processes (a random prefix), cheap to make (a counter). */
+const requestIdPrefix = randomUUID().slice(0, 8);
+let requestCount = 0;
+function nextRequestId(): string {
+  requestCount += 1;
+  return `${requestIdPrefix}-${requestCount.toString(36)}`;
+}
+
 /** Settings no deployment needs but tests do (shorter intervals). */
 export interface AppTuning {
   streamPingIntervalMs?: number;
@@ -37,7 +47,8 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
     // Requests are logged once, after the response, by ops/request-logging.ts.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
-    genReqId: () => randomUUID(),
+    genReqId: nextRequestId,
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger,
     bodyLimit: jsonBodyLimitBytes,
     trustProxy: trustProxySetting(config.server.trustedProxies),
     routerOptions: { ignoreTrailingSlash: true },

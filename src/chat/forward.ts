@@ -50,7 +50,7 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
   const requests = new Map(
     options.candidates.map((candidate) => {
       const { path, body } = options.build(candidate);
-      const headers = upstreamHeaders(gateway, candidate, options.principal, { 'content-type': 'application/json' });
+      const headers = upstreamHeaders(gateway, candidate, options.principal);
       return [candidate, { baseUrl: candidate.connection.baseUrl, path, method: 'POST' as const, headers, body }];
     }),
   );

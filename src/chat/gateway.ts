@@ -21,18 +21,26 @@ export interface Gateway {
   streamPingIntervalMs?: number;
 }
 
+/** The relay's dependencies: the same for every request of a gateway, so made once. */
+const relayDepsOf = new WeakMap<Gateway, RelayDeps>();
+
 export function relayDeps(gateway: Gateway): RelayDeps {
-  const timeouts = gateway.config.timeouts;
-  return {
-    registry: gateway.registry,
-    balancer: gateway.balancer,
-    logger: gateway.logger,
-    timeouts: {
-      firstTokenMs: timeouts.firstTokenSeconds * 1000,
-      idleMs: timeouts.streamIdleSeconds * 1000,
-      totalMs: timeouts.totalSeconds === undefined ? undefined : timeouts.totalSeconds * 1000,
-    },
-  };
+  let deps = relayDepsOf.get(gateway);
+  if (deps === undefined) {
+    const timeouts = gateway.config.timeouts;
+    deps = {
+      registry: gateway.registry,
+      balancer: gateway.balancer,
+      logger: gateway.logger,
+      timeouts: {
+        firstTokenMs: timeouts.firstTokenSeconds * 1000,
+        idleMs: timeouts.streamIdleSeconds * 1000,
+        totalMs: timeouts.totalSeconds === undefined ? undefined : timeouts.totalSeconds * 1000,
+      },
+    };
+    relayDepsOf.set(gateway, deps);
+  }
+  return deps;
 }
 
 /**
@@ -57,17 +65,37 @@ export function candidatesFor(gateway: Gateway, model: CatalogModel, kind?: Conn
   return gateway.balancer.order(served, (connectionId) => gateway.catalog.isDown(connectionId));
 }
 
-/** Headers for a model server: its key, and who is asking when ENABLE_FORWARD_USER_INFO_HEADERS is on. */
-export function upstreamHeaders(gateway: Gateway, candidate: RelayCandidate, principal: Principal, extra: Record<string, string> = {}): Record<string, string> {
-  const headers: Record<string, string> = { ...extra };
-  if (candidate.connection.apiKey) headers.authorization = `Bearer ${candidate.connection.apiKey}`;
-  if (gateway.config.connections.forwardUserInfoHeaders) {
-    const user = principal.user;
-    headers['x-openwebui-user-name'] = encodeURIComponent(user.name);
-    headers['x-openwebui-user-id'] = user.id;
-    headers['x-openwebui-user-email'] = user.email;
-    headers['x-openwebui-user-role'] = user.role;
+/**
+ * Headers of a JSON request to a model server: its key, and who is asking when
+ * ENABLE_FORWARD_USER_INFO_HEADERS is on. Without the user's headers they are the same for every
+ * request to a connection, so they are made once per connection (an edited connection is a new
+ * object) and shared: nobody may change them.
+ */
+export function upstreamHeaders(gateway: Gateway, candidate: RelayCandidate, principal: Principal): Readonly<Record<string, string>> {
+  if (gateway.config.connections.forwardUserInfoHeaders) return userInfoHeaders(candidate, principal);
+  let headers = sharedHeaders.get(candidate.connection);
+  if (headers === undefined) {
+    headers = Object.freeze(connectionHeaders(candidate));
+    sharedHeaders.set(candidate.connection, headers);
   }
+  return headers;
+}
+
+const sharedHeaders = new WeakMap<RelayCandidate['connection'], Readonly<Record<string, string>>>();
+
+function connectionHeaders(candidate: RelayCandidate): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (candidate.connection.apiKey) headers.authorization = `Bearer ${candidate.connection.apiKey}`;
+  return headers;
+}
+
+function userInfoHeaders(candidate: RelayCandidate, principal: Principal): Record<string, string> {
+  const headers = connectionHeaders(candidate);
+  const user = principal.user;
+  headers['x-openwebui-user-name'] = encodeURIComponent(user.name);
+  headers['x-openwebui-user-id'] = user.id;
+  headers['x-openwebui-user-email'] = user.email;
+  headers['x-openwebui-user-role'] = user.role;
   return headers;
 }
 

@@ -28,6 +28,8 @@ describe('request logging', () => {
       'GET /api/v1/auths/ 200',
       'GET /api/v1/auths/ 401',
     ]);
-    for (const line of requests) expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    // The process's random prefix and a counter: one id per request, never repeated.
+    for (const line of requests) expect(line.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/);
+    expect(new Set(requests.map((line) => line.reqId)).size).toBe(requests.length);
   });
 });

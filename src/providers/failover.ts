@@ -24,25 +24,34 @@ export interface Failover {
 }
 
 export function createFailover(candidates: readonly RelayCandidate[], logger: Logger): Failover {
-  let index = 0;
-  let waitedOnce = false;
-  return {
-    get candidate() {
-      return candidates[index]!;
-    },
-    afterFailure(failure) {
-      if (!failure.worthRetrying) return undefined;
-      if (index + 1 < candidates.length) {
-        logger.warn({ connection: candidates[index]!.connection.baseUrl, error: failure.message }, 'model server failed; trying the next one');
-        index += 1;
-        return 0;
-      }
-      const wait = failure.retryAfterMs;
-      if (failure.upstreamStatus === 429 && wait !== undefined && wait <= longestRetryWaitMs && !waitedOnce) {
-        waitedOnce = true;
-        return wait;
-      }
-      return undefined;
-    },
-  };
+  return new CandidateFailover(candidates, logger);
+}
+
+class CandidateFailover implements Failover {
+  private index = 0;
+  private waitedOnce = false;
+
+  constructor(
+    private readonly candidates: readonly RelayCandidate[],
+    private readonly logger: Logger,
+  ) {}
+
+  get candidate(): RelayCandidate {
+    return this.candidates[this.index]!;
+  }
+
+  afterFailure(failure: UpstreamFailure): number | undefined {
+    if (!failure.worthRetrying) return undefined;
+    if (this.index + 1 < this.candidates.length) {
+      this.logger.warn({ connection: this.candidate.connection.baseUrl, error: failure.message }, 'model server failed; trying the next one');
+      this.index += 1;
+      return 0;
+    }
+    const wait = failure.retryAfterMs;
+    if (failure.upstreamStatus === 429 && wait !== undefined && wait <= longestRetryWaitMs && !this.waitedOnce) {
+      this.waitedOnce = true;
+      return wait;
+    }
+    return undefined;
+  }
 }

@@ -98,13 +98,14 @@ describeInBrowser('the chat screen', (rig) => {
     await waitForAnswer(page);
     const versions = answers(page).last().getByRole('group', { name: 'Versions' });
     await versions.getByText('2/2').waitFor();
-    expect(await lastAnswerText(page).innerText()).toBe('The second answer: pears.');
+    // The text is painted on the next animation frame after the switch.
+    await expect.poll(() => lastAnswerText(page).innerText()).toBe('The second answer: pears.');
     expect(await answers(page).count()).toBe(1);
     await screenshot(page, 'chat-regenerated-branches.png');
 
     await versions.getByRole('button', { name: 'Previous version' }).click();
     await versions.getByText('1/2').waitFor();
-    expect(await lastAnswerText(page).innerText()).toBe('The first answer: apples.');
+    await expect.poll(() => lastAnswerText(page).innerText()).toBe('The first answer: apples.');
     expect(await versions.getByRole('button', { name: 'Previous version' }).isDisabled()).toBe(true);
 
     // The version in view is remembered: a reload shows it again.
@@ -117,11 +118,12 @@ describeInBrowser('the chat screen', (rig) => {
       .toBe('The first answer: apples.');
     await page.reload();
     await versions.getByText('1/2').waitFor();
-    expect(await lastAnswerText(page).innerText()).toBe('The first answer: apples.');
+    await expect.poll(() => lastAnswerText(page).innerText()).toBe('The first answer: apples.');
 
     await versions.getByRole('button', { name: 'Next version' }).click();
     await versions.getByText('2/2').waitFor();
-    expect(await lastAnswerText(page).innerText()).toBe('The second answer: pears.');
+    // The text is painted on the next animation frame after the switch.
+    await expect.poll(() => lastAnswerText(page).innerText()).toBe('The second answer: pears.');
   });
 
   it('Edit sends a changed question as a new version, answered anew; the arrows bring back the original', async () => {

@@ -80,7 +80,7 @@ export async function answerChatTurn(input: ChatTurnInput): Promise<void> {
           ? JSON.stringify({ ...upstream, model: candidate.upstreamId, stream_options: { include_usage: true } })
           : JSON.stringify(toOllamaChatRequest({ ...upstream, model: candidate.upstreamId } as never));
       const path = candidate.connection.kind === 'openai' ? '/chat/completions' : '/api/chat';
-      const headers = upstreamHeaders(gateway, candidate, principal, { 'content-type': 'application/json' });
+      const headers = upstreamHeaders(gateway, candidate, principal);
       return [candidate, { baseUrl: candidate.connection.baseUrl, path, method: 'POST' as const, headers, body }];
     }),
   );

@@ -46,7 +46,7 @@ export async function generateTitle(gateway: Gateway, request: TitleRequest): Pr
           baseUrl: candidate.connection.baseUrl,
           method: 'POST',
           ...build(candidate),
-          headers: upstreamHeaders(gateway, candidate, request.principal, { 'content-type': 'application/json' }),
+          headers: upstreamHeaders(gateway, candidate, request.principal),
         }),
       },
       bound.signal,
