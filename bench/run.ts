@@ -31,6 +31,7 @@ import { gatewayThroughputSection } from './gateway-throughput.js';
 import { gatewayTtftSection } from './gateway-ttft.js';
 import { formatTable, writeJsonReport } from './report.js';
 import type { BenchContext, Section } from './section.js';
+import { keepServerOutput } from './server-process.js';
 import { startupSection } from './startup.js';
 import { tokenDelaySection } from './token-delay.js';
 
@@ -81,6 +82,8 @@ async function main(): Promise<number> {
   const profiling = values['cpu-prof'] === true;
   if (profiling) rmSync(profilesDirectory, { recursive: true, force: true });
   const extraNodeOptions = values['astra-node-options'].split(/\s+/).filter((option) => option.length > 0);
+  // What those options print (a GC trace, say) is kept: one log per Astra process.
+  if (extraNodeOptions.length > 0) keepServerOutput(join(benchDirectory, 'results', 'astra-output'));
   const context: BenchContext = {
     serverEntry,
     progress: (message) => process.stderr.write(`  … ${message}\n`),

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -15,6 +16,14 @@ const startupTimeoutMilliseconds = 15_000;
 const stopTimeoutMilliseconds = 5_000;
 /** The last bytes of the server's output, shown when it fails to start. */
 const outputTailBytes = 4_000;
+
+let outputDirectory: string | undefined;
+
+/** From now on each server's whole output (stdout and stderr) is also written to `<directory>/astra-<pid>.log`. */
+export function keepServerOutput(directory: string): void {
+  mkdirSync(directory, { recursive: true });
+  outputDirectory = directory;
+}
 
 export interface ServerOptions {
   /** The bundled CLI, normally dist/main.js. */
@@ -104,6 +113,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   trackChild(child);
   child.stdout.on('data', keepOutput);
   child.stderr.on('data', keepOutput);
+  if (outputDirectory !== undefined) {
+    const file = createWriteStream(join(outputDirectory, `astra-${child.pid}.log`));
+    child.stdout.pipe(file, { end: false });
+    child.stderr.pipe(file, { end: false });
+    child.once('exit', () => file.end());
+  }
   const { exited, description: exitDescription } = watchExit(child);
 
   const stop = async (): Promise<void> => {

@@ -13,6 +13,8 @@ declare module 'fastify' {
 }
 
 export function registerRequestLogging(app: FastifyInstance): void {
+  // The level is set once, at start: below info there is nothing to log, and no hook to run per request.
+  if (!infoEnabled(app.log.level)) return;
   app.addHook('onResponse', (request, reply, done) => {
     if (infoEnabled(request.log.level) && !request.routeOptions.config.quiet) {
       request.log.info(
