@@ -13,6 +13,7 @@ import { registerModels } from './models';
 import {
   registerErrorHandling,
   registerHealthRoutes,
+  registerJsonBodyParser,
   registerMetricsRoute,
   registerPublicConfigRoute,
   registerRequestLogging,
@@ -56,6 +57,7 @@ export async function buildApp(services: Services, tuning: AppTuning = {}): Prom
 
   // The API speaks JSON (uploads, later, multipart): plain text bodies get a clear 415.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   registerSecurityHeaders(app);
   registerErrorHandling(app, { bodyLimitBytes: jsonBodyLimitBytes });
   registerRequestLogging(app);

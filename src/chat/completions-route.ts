@@ -18,6 +18,7 @@ import {
 } from '../providers';
 import { readChatCompletionBody } from './chat-completion-body';
 import { forward } from './forward';
+import { canForwardAsSent } from './forward-as-sent';
 import { candidatesFor, modelFor, type Gateway } from './gateway';
 import { answerChatTurn, type GenerationHub } from './generation';
 
@@ -26,9 +27,9 @@ const astraOnlyFields = ['chat_id', 'id', 'parent_id', 'files', 'features', 'ses
 
 /**
  * The body for the model server: the client's, without Astra's own fields. Usually there are none
- * and the body itself is returned. The body is always serialised again from what was checked (never
- * the client's bytes as sent), so a repeated key cannot show one model to the access check and
- * another to the model server.
+ * and the body itself is returned. It is serialised again from what was checked unless the client's
+ * bytes provably say the same to the model server (canForwardAsSent): a repeated key must not show
+ * one model to the access check and another to the model server.
  */
 function withoutAstraFields(body: Record<string, unknown>): Record<string, unknown> {
   if (!astraOnlyFields.some((field) => field in body)) return body;
@@ -49,10 +50,15 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway,
       await answerChatTurn({ gateway, generations, reply, principal, body, model, candidates: candidatesFor(gateway, model), upstreamBody, includeUsage });
       return;
     }
-    const build = (candidate: RelayCandidate): { path: string; body: string } =>
-      candidate.connection.kind === 'openai'
-        ? { path: '/chat/completions', body: JSON.stringify({ ...upstreamBody, model: candidate.upstreamId }) }
-        : { path: '/api/chat', body: JSON.stringify(toOllamaChatRequest({ ...upstreamBody, model: candidate.upstreamId } as never)) };
+    // The client's bytes only for the very body that was checked (nothing removed, nothing rebuilt).
+    const rawJson = upstreamBody === body && body === request.body ? request.rawJson : undefined;
+    const build = (candidate: RelayCandidate): { path: string; body: string } => {
+      if (candidate.connection.kind !== 'openai') {
+        return { path: '/api/chat', body: JSON.stringify(toOllamaChatRequest({ ...upstreamBody, model: candidate.upstreamId } as never)) };
+      }
+      const asSent = canForwardAsSent(rawJson, body.model, candidate.upstreamId);
+      return { path: '/chat/completions', body: asSent ? rawJson! : JSON.stringify({ ...upstreamBody, model: candidate.upstreamId }) };
+    };
 
     await forward(gateway, request, reply, {
       principal,

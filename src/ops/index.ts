@@ -5,3 +5,4 @@ export { registerPublicConfigRoute } from './public-config-route';
 export { registerRequestLogging } from './request-logging';
 export { registerSecurityHeaders } from './security-headers';
 export { registerMetricsRoute, type MetricsAccess } from './metrics-route';
+export { registerJsonBodyParser } from './json-body-parser';

@@ -17,6 +17,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body; undefined when there was no body, the raw text when it was not JSON. */
   body: unknown;
+  /** The body exactly as it arrived (utf-8). */
+  rawBody: string;
   /** Date.now() when the body had been read. */
   receivedAt: number;
 }

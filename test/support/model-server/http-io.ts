@@ -8,6 +8,8 @@ export interface RequestBody {
   /** Parsed JSON; undefined when the body was empty; the raw text when it was not JSON. */
   value: unknown;
   isJson: boolean;
+  /** The body as it arrived. */
+  text: string;
 }
 
 export function readBody(request: IncomingMessage): Promise<RequestBody> {
@@ -22,13 +24,13 @@ export function readBody(request: IncomingMessage): Promise<RequestBody> {
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       if (text === '') {
-        resolve({ value: undefined, isJson: false });
+        resolve({ value: undefined, isJson: false, text });
         return;
       }
       try {
-        resolve({ value: JSON.parse(text) as unknown, isJson: true });
+        resolve({ value: JSON.parse(text) as unknown, isJson: true, text });
       } catch {
-        resolve({ value: text, isJson: false });
+        resolve({ value: text, isJson: false, text });
       }
     });
   });

@@ -133,6 +133,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       url,
       headers: request.headers,
       body: body.value,
+      rawBody: body.text,
       receivedAt: Date.now(),
     };
     requests.push(record);
