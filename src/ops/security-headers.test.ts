@@ -27,46 +27,47 @@ describe('security headers', () => {
     expect(contentSecurityPolicy).not.toContain('unsafe-eval');
   });
 
-  it('sets every header on every page and file of the web app, errors included', async () => {
+  /** The response headers of each request to an app with the security headers, one route that answers and one that throws. */
+  async function headersOf(routes: { ok: string; fails: string }, requests: ReadonlyArray<readonly ['GET' | 'POST', string]>) {
     const app = Fastify();
     registerSecurityHeaders(app);
-    app.get('/ok', async () => ({ ok: true }));
-    app.get('/fails', async () => {
-      throw new Error('boom');
+    app.get(routes.ok, async () => ({ ok: true }));
+    app.route({
+      method: ['GET', 'POST'],
+      url: routes.fails,
+      handler: async () => {
+        throw new Error('boom');
+      },
     });
     try {
-      for (const url of ['/ok', '/fails', '/missing', '/apix', '/c/some-chat']) {
-        const response = await app.inject({ method: 'GET', url });
-        expect(response.headers['content-security-policy'], url).toBe(contentSecurityPolicy);
-        expect(response.headers['x-content-type-options'], url).toBe('nosniff');
-        expect(response.headers['referrer-policy'], url).toBe('strict-origin-when-cross-origin');
-        expect(response.headers['x-frame-options'], url).toBe('DENY');
-        expect(response.headers['cross-origin-opener-policy'], url).toBe('same-origin');
-      }
+      const answers: Array<[string, Record<string, unknown>]> = [];
+      for (const [method, url] of requests) answers.push([url, (await app.inject({ method, url })).headers]);
+      return answers;
     } finally {
       await app.close();
+    }
+  }
+
+  it('sets every header on every page and file of the web app, errors included', async () => {
+    const urls = ['/ok', '/fails', '/missing', '/apix', '/c/some-chat'];
+    for (const [url, headers] of await headersOf({ ok: '/ok', fails: '/fails' }, urls.map((url) => ['GET', url] as const))) {
+      expect(headers['content-security-policy'], url).toBe(contentSecurityPolicy);
+      expect(headers['x-content-type-options'], url).toBe('nosniff');
+      expect(headers['referrer-policy'], url).toBe('strict-origin-when-cross-origin');
+      expect(headers['x-frame-options'], url).toBe('DENY');
+      expect(headers['cross-origin-opener-policy'], url).toBe('same-origin');
     }
   });
 
   it("gives the API's answers a policy that loads and frames nothing, and nosniff, errors included", async () => {
-    const app = Fastify();
-    registerSecurityHeaders(app);
-    app.get('/api/ok', async () => ({ ok: true }));
-    app.post('/ollama/api/chat', async () => {
-      throw new Error('boom');
-    });
-    try {
-      for (const [method, url] of [['GET', '/api/ok'], ['POST', '/ollama/api/chat'], ['GET', '/openai/missing'], ['GET', '/api/v1/missing?x=1']] as const) {
-        const response = await app.inject({ method, url });
-        expect(response.headers['content-security-policy'], url).toBe(apiContentSecurityPolicy);
-        expect(response.headers['x-content-type-options'], url).toBe('nosniff');
-        expect(response.headers['referrer-policy'], url).toBeUndefined();
-      }
-      expect(directives(apiContentSecurityPolicy).get('default-src')).toEqual(["'none'"]);
-      expect(directives(apiContentSecurityPolicy).get('frame-ancestors')).toEqual(["'none'"]);
-    } finally {
-      await app.close();
+    const requests = [['GET', '/api/ok'], ['POST', '/ollama/api/chat'], ['GET', '/openai/missing'], ['GET', '/api/v1/missing?x=1']] as const;
+    for (const [url, headers] of await headersOf({ ok: '/api/ok', fails: '/ollama/api/chat' }, requests)) {
+      expect(headers['content-security-policy'], url).toBe(apiContentSecurityPolicy);
+      expect(headers['x-content-type-options'], url).toBe('nosniff');
+      expect(headers['referrer-policy'], url).toBeUndefined();
     }
+    expect(directives(apiContentSecurityPolicy).get('default-src')).toEqual(["'none'"]);
+    expect(directives(apiContentSecurityPolicy).get('frame-ancestors')).toEqual(["'none'"]);
   });
 
   it('tells API paths from the web app by their prefix', () => {

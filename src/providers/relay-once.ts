@@ -6,10 +6,11 @@
  * is aborted and nothing more is tried.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { createFailover, type Failover } from './failover';
-import type { RelayCandidate, RelayDeps, RelayPlan } from './relay';
+import type { RelayCandidate } from './failover';
+import type { RelayPlan } from './relay';
+import { RelayAttempts, type RelayDeps } from './relay-attempts';
 import type { UpstreamError } from './upstream-error';
-import { startExchange, type Exchange, type ExchangeSink, type ExchangeTimings } from './upstream-exchange';
+import type { ExchangeTimings } from './upstream-exchange';
 
 export interface WholeAnswer {
   candidate: RelayCandidate;
@@ -58,50 +59,37 @@ export function relayOnce(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>, 
  * when its client leaves: no AbortController and no event listeners per request.
  */
 export function startWholeRelay(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>): WholeRelay {
-  return new WholeRelayRun(deps, plan);
+  const relay = new WholeRelayRun(deps, plan);
+  relay.attempt();
+  return relay;
 }
 
 /**
- * A whole relay's state in one object that is also the exchange's sink (no closures per request).
- * Once settled it drops the exchange, the chunks and the plan, so whatever still points at it
- * (a client's close listener, say) holds nothing of the answer.
+ * A whole relay: the attempts, and the one answer they end in. Once settled it holds nothing of the
+ * answer, so whatever still points at it (a client's close listener, say) keeps nothing alive.
  */
-class WholeRelayRun implements WholeRelay, ExchangeSink {
+class WholeRelayRun extends RelayAttempts implements WholeRelay {
   readonly answer: Promise<WholeAnswer>;
   aborted = false;
   private resolve!: (answer: WholeAnswer) => void;
   private reject!: (error: unknown) => void;
-  private deps: RelayDeps | undefined;
-  private plan: Omit<RelayPlan, 'translator'> | undefined;
-  private readonly failover: Failover;
-  private candidate: RelayCandidate;
-  private exchange: Exchange | undefined;
-  private release: (() => void) | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private settled = false;
+  private candidate: RelayCandidate | undefined;
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
 
   constructor(deps: RelayDeps, plan: Omit<RelayPlan, 'translator'>) {
+    super(deps, plan.candidates, plan.request);
     this.answer = new Promise<WholeAnswer>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.deps = deps;
-    this.plan = plan;
-    this.failover = createFailover(plan.candidates, deps.logger);
-    this.candidate = this.failover.candidate;
-    this.attempt();
   }
 
   abort(): void {
     this.aborted = true;
-    if (this.settled) return;
-    const exchange = this.exchange;
-    // An aborted exchange tells its sink nothing, so the in-flight count is given back here;
-    // otherwise the connection would look busy for ever and lose its share of requests.
-    this.finish();
-    exchange?.abort();
+    if (this.over) return;
+    this.cut();
+    this.dropAnswer();
     this.reject(new RelayAborted());
   }
 
@@ -115,60 +103,31 @@ class WholeRelayRun implements WholeRelay, ExchangeSink {
   }
 
   onEnd(): void {
-    if (this.settled) return;
+    if (this.over) return;
     const { candidate, headers, chunks } = this;
     const timings = this.exchange!.timings;
-    this.finish();
-    this.resolve({ candidate, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), timings });
+    this.end();
+    this.dropAnswer();
+    this.resolve({ candidate: candidate!, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), timings });
   }
 
   onError(error: UpstreamError): void {
-    if (this.settled) return;
-    this.release?.();
-    this.release = undefined;
-    const wait = this.failover.afterFailure(error.failure);
-    if (wait === undefined) {
-      this.finish();
-      this.reject(error);
-      return;
-    }
-    if (wait === 0) this.attempt();
-    else this.retryTimer = setTimeout(retryWholeRelay, wait, this);
+    if (this.over || this.retried(error, true)) return;
+    this.end();
+    this.dropAnswer();
+    this.reject(error);
   }
 
-  attempt(): void {
-    this.retryTimer = undefined;
-    if (this.settled) return;
-    const deps = this.deps!;
-    const candidate = this.failover.candidate;
+  protected prepare(candidate: RelayCandidate): undefined {
     this.candidate = candidate;
     this.headers = {};
     this.chunks = [];
-    const release = deps.balancer.acquire(candidate.connection.id);
-    this.release = release;
-    const exchange = startExchange(
-      { ...this.plan!.request(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts },
-      this,
-    );
-    // An exchange that failed at once has already moved on (another attempt, or the end).
-    if (this.release === release) this.exchange = exchange;
+    return undefined;
   }
 
-  /** Settles: gives back the in-flight count and lets go of everything the answer no longer needs. */
-  private finish(): void {
-    this.settled = true;
-    this.release?.();
-    this.release = undefined;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this.exchange = undefined;
-    this.deps = undefined;
-    this.plan = undefined;
+  private dropAnswer(): void {
+    this.candidate = undefined;
     this.headers = {};
     this.chunks = [];
   }
-}
-
-function retryWholeRelay(relay: WholeRelayRun): void {
-  relay.attempt();
 }

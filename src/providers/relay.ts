@@ -4,14 +4,13 @@
  * short Retry-After). Upstream bytes are handed to the client the moment they arrive.
  */
 import type { FastifyReply } from 'fastify';
-import type { ConnectionRegistry, LoadBalancer } from '../connections';
-import type { Logger } from '../core/logger';
 import { passThroughError, type ClientStream } from './client-stream';
-import { createFailover, type Failover, type RelayCandidate } from './failover';
+import type { RelayCandidate } from './failover';
+import { RelayAttempts, type CandidateRequest, type RelayDeps } from './relay-attempts';
 import { UpstreamError } from './upstream-error';
-import { startExchange, type Exchange, type ExchangeRequest, type ExchangeSink, type ExchangeTimeouts, type ExchangeTimings } from './upstream-exchange';
+import type { ExchangeTimings } from './upstream-exchange';
 
-export type { RelayCandidate };
+export type { RelayCandidate, RelayDeps };
 
 /** Turns the model server's bytes into the client's. */
 export interface StreamTranslator {
@@ -25,17 +24,10 @@ export interface StreamTranslator {
 
 export interface RelayPlan {
   candidates: readonly RelayCandidate[];
-  request(candidate: RelayCandidate): Omit<ExchangeRequest, 'dispatcher' | 'timeouts' | 'carriesToken'>;
+  request: CandidateRequest;
   translator(candidate: RelayCandidate): StreamTranslator;
   /** Called when the response head is about to go out, with the timings known then. */
   onHeaders?(timings: ExchangeTimings): void;
-}
-
-export interface RelayDeps {
-  registry: Pick<ConnectionRegistry, 'dispatcherFor'>;
-  balancer: LoadBalancer;
-  timeouts: ExchangeTimeouts;
-  logger: Logger;
 }
 
 /** Streams the answer into `client`; resolves when the relay is over (answered, failed, or client gone). */
@@ -46,19 +38,14 @@ export function relayStream(deps: RelayDeps, plan: RelayPlan, client: ClientStre
 }
 
 /**
- * One streamed relay in one object that is also the exchange's sink: no closures per chunk. When it
- * is over it lets go of the exchange, the plan and the translator, so the client's listeners that
- * still point at it hold nothing of the answer.
+ * A streamed relay: the attempts, each chunk handed to the client the moment it arrives (through
+ * the candidate's translator), and the client's end of it. When it is over it holds nothing of the
+ * answer, so the client's listeners that still point at it keep nothing alive.
  */
-class StreamRelayRun implements ExchangeSink {
-  private readonly failover: Failover;
-  private deps: RelayDeps | undefined;
+class StreamRelayRun extends RelayAttempts {
   private plan: RelayPlan | undefined;
-  private exchange: Exchange | undefined;
   private translator: StreamTranslator | undefined;
-  private release: (() => void) | undefined;
   private relayed = false;
-  private over = false;
   private readonly resumeExchange = (): void => this.exchange?.resume();
 
   constructor(
@@ -68,31 +55,13 @@ class StreamRelayRun implements ExchangeSink {
     private readonly reply: FastifyReply,
     private readonly resolve: () => void,
   ) {
-    this.deps = deps;
+    super(deps, plan.candidates, plan.request);
     this.plan = plan;
-    this.failover = createFailover(plan.candidates, deps.logger);
     client.onClientGone(() => {
-      this.exchange?.abort();
+      if (this.over) return;
+      this.cut();
       this.finish();
     });
-  }
-
-  attempt(): void {
-    if (this.over) return;
-    const deps = this.deps!;
-    const plan = this.plan!;
-    const candidate = this.failover.candidate;
-    const translator = plan.translator(candidate);
-    this.translator = translator;
-    this.relayed = false;
-    const release = deps.balancer.acquire(candidate.connection.id);
-    this.release = release;
-    const exchange = startExchange(
-      { ...plan.request(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts, carriesToken: (chunk) => translator.carriesToken(chunk) },
-      this,
-    );
-    // An exchange that failed at once has already moved on (another attempt, or the end).
-    if (this.release === release) this.exchange = exchange;
   }
 
   onStart(): void {
@@ -113,38 +82,30 @@ class StreamRelayRun implements ExchangeSink {
 
   onEnd(): void {
     this.client.end(this.translator!.finish() || undefined);
+    this.end();
     this.finish();
   }
 
   onError(error: UpstreamError): void {
-    this.release?.();
-    this.release = undefined;
-    const wait = this.relayed || this.client.isClosed ? undefined : this.failover.afterFailure(error.failure);
-    if (wait !== undefined) {
-      if (wait === 0) this.attempt();
-      else setTimeout(retryStreamRelay, wait, this);
-      return;
-    }
+    if (this.retried(error, !this.relayed && !this.client.isClosed)) return;
     failClient(this.client, this.reply, error);
+    this.end();
     this.finish();
   }
 
-  /** Over: gives back the in-flight count and lets go of what the relay no longer needs. */
+  protected prepare(candidate: RelayCandidate): (chunk: Buffer) => boolean {
+    const translator = this.plan!.translator(candidate);
+    this.translator = translator;
+    this.relayed = false;
+    return (chunk) => translator.carriesToken(chunk);
+  }
+
+  /** Over: lets go of the plan and the translator, and says so. */
   private finish(): void {
-    if (this.over) return;
-    this.over = true;
-    this.release?.();
-    this.release = undefined;
-    this.exchange = undefined;
     this.translator = undefined;
-    this.deps = undefined;
     this.plan = undefined;
     this.resolve();
   }
-}
-
-function retryStreamRelay(relay: StreamRelayRun): void {
-  relay.attempt();
 }
 
 /** A model server's own 4xx goes back as it was; everything else in Astra's error shape. */
