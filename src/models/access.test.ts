@@ -58,4 +58,19 @@ describe.each(backendVariants)('ModelAccess ($name)', (variant) => {
     expect(second.services.models.access.canUse(alice, 'shared-model')).toBe(true);
     expect(second.services.models.access.settingOf('shared-model')).toEqual({ modelId: 'shared-model', access: 'users', userIds: ['alice'] });
   });
+
+  it('stopping waits for a reload a change set off, so none runs on a closed database', async () => {
+    const astra = await createTestApp({ ...variant, env: { ENABLE_OLLAMA_API: 'false', ENABLE_OPENAI_API: 'false' } });
+    apps.push(astra);
+    const listener = new ModelAccess(astra.services.database.db, astra.services.pubSub, false);
+    await listener.start();
+    const heard = new Promise<void>((resolve) => void astra.services.pubSub.subscribe('models:settings-changed', () => resolve()));
+    await astra.services.models.access.update({ modelId: 'late', access: 'admins', userIds: [] });
+    await heard;
+    await listener.stop();
+    // Closing the database right after: a reload still running would fail here as an unhandled rejection.
+    await apps.pop()?.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(listener.canUse(bob, 'late')).toBe(false);
+  });
 });

@@ -3,6 +3,7 @@
  * Settings are few: all of them live in memory, reloaded when any process changes one.
  */
 import type { Kysely } from 'kysely';
+import type { Logger } from '../core/logger';
 import type { PubSub, Schema } from '../storage';
 
 export type ModelVisibility = 'everyone' | 'admins' | 'users';
@@ -20,21 +21,28 @@ export class ModelAccess {
   private unsubscribe: (() => Promise<void>) | undefined;
   /** Counts changes made here, so a reload that read the table before one of them is not applied over it. */
   private changes = 0;
+  /** The reload under way, if any: stop() waits for it, so none runs on a closed database. */
+  private reloading: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly pubSub: PubSub,
     /** BYPASS_MODEL_ACCESS_CONTROL: every signed-in user may use every model. */
     private readonly bypass: boolean,
+    private readonly logger?: Logger,
   ) {}
 
   async start(): Promise<void> {
+    // Subscribe before the first read, so a change made in between is not missed.
+    this.unsubscribe = await this.pubSub.subscribe(channel, () => this.reloadAfterChange());
     await this.reload();
-    this.unsubscribe = await this.pubSub.subscribe(channel, () => void this.reload());
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.unsubscribe?.();
+    await this.reloading;
   }
 
   canUse(user: { id: string; role: string }, modelId: string): boolean {
@@ -59,6 +67,14 @@ export class ModelAccess {
     this.settings.set(setting.modelId, setting);
     await this.pubSub.publish(channel, setting.modelId);
     return setting;
+  }
+
+  private reloadAfterChange(): void {
+    if (this.stopped) return;
+    const run = (this.reloading ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.reload()));
+    this.reloading = run.catch((error: unknown) => {
+      this.logger?.warn({ err: error }, 'could not reload the model access settings after a change elsewhere; keeping the previous ones');
+    });
   }
 
   private async reload(): Promise<void> {

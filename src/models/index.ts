@@ -36,7 +36,7 @@ export async function createModels(deps: { config: Config; database: Database; p
     },
     deps.logger,
   );
-  const access = new ModelAccess(deps.database.db, deps.pubSub, config.models.bypassAccessControl);
+  const access = new ModelAccess(deps.database.db, deps.pubSub, config.models.bypassAccessControl, deps.logger);
   await access.start();
   return {
     catalog,
