@@ -32,6 +32,8 @@ export interface GatewayRig {
   /** "not installed", the peer's name, or why it could not be used. */
   peerStatus: string;
   astraServer: RunningServer;
+  /** The floor proxy's process id (for its CPU time). */
+  floorPid: number;
   /** The first account's session token: an admin (for /metrics). */
   adminToken: string;
   /** The paths in the order they are measured: direct, floor, Astra, then the peer if any. */
@@ -140,6 +142,7 @@ export async function startGatewayRig(context: BenchContext, options: RigOptions
       peer,
       peerStatus,
       astraServer,
+      floorPid: floorProcess.pid,
       adminToken,
       targets: () => [direct, floor, astra, ...(peer ? [peer] : [])],
       setBehavior(behavior) {

@@ -14,6 +14,7 @@ import {
   startWholeRelay,
   UpstreamError,
   upstreamFailures,
+  type CandidateRequest,
   type ClientProtocol,
   type ExchangeTimings,
   type RelayCandidate,
@@ -21,6 +22,8 @@ import {
   type WholeAnswer,
 } from '../providers';
 import { relayDeps, serverTiming, upstreamHeaders, type Gateway } from './gateway';
+
+type CandidateRequestValue = ReturnType<CandidateRequest>;
 
 export interface ForwardOptions {
   principal: Principal;
@@ -47,14 +50,13 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
     });
   // Built before anything is sent: a body a server cannot take (an Ollama request with a remote
   // image, say) is the client's 400 now, not an exception in the middle of a relay or a failover.
-  const requests = new Map(
-    options.candidates.map((candidate) => {
-      const { path, body } = options.build(candidate);
-      const headers = upstreamHeaders(gateway, candidate, options.principal);
-      return [candidate, { baseUrl: candidate.connection.baseUrl, path, method: 'POST' as const, headers, body }];
-    }),
-  );
-  const plan = { candidates: options.candidates, request: (candidate: RelayCandidate) => requests.get(candidate)! };
+  const { candidates } = options;
+  const requests: CandidateRequestValue[] = [];
+  for (const candidate of candidates) {
+    const { path, body } = options.build(candidate);
+    requests.push({ baseUrl: candidate.connection.baseUrl, path, method: 'POST', headers: upstreamHeaders(gateway, candidate, options.principal), body });
+  }
+  const plan = { candidates, request: (candidate: RelayCandidate) => requests[candidates.indexOf(candidate)]! };
 
   if (options.stream) {
     const streamOptions = options.stream;

@@ -47,8 +47,19 @@ export abstract class RelayAttempts implements ExchangeSink {
     const carriesToken = this.prepare(candidate);
     const release = deps.balancer.acquire(candidate.connection.id);
     this.release = release;
+    const request = this.request!(candidate);
+    // Spelled out, not spread: one object of a fixed shape, built in one step on every request.
     const exchange = startExchange(
-      { ...this.request!(candidate), dispatcher: deps.registry.dispatcherFor(candidate.connection), timeouts: deps.timeouts, carriesToken },
+      {
+        dispatcher: deps.registry.dispatcherFor(candidate.connection),
+        baseUrl: request.baseUrl,
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        timeouts: deps.timeouts,
+        carriesToken,
+      },
       this,
     );
     // An exchange that failed at once has already moved on (another attempt, or the end).

@@ -96,7 +96,7 @@ class UpstreamExchange implements Exchange, Dispatcher.DispatchHandler {
   private total: NodeJS.Timeout | undefined;
 
   constructor(request: ExchangeRequest, sink: ExchangeSink) {
-    const { url, server } = parsedBaseUrl(request.baseUrl);
+    const { origin, basePath, server } = parsedBaseUrl(request.baseUrl);
     this.timings = { startedAt: performance.now(), requestSentAt: undefined, headersAt: undefined, firstTokenAt: undefined };
     this.server = server;
     this.timeouts = request.timeouts;
@@ -107,8 +107,8 @@ class UpstreamExchange implements Exchange, Dispatcher.DispatchHandler {
     try {
       request.dispatcher.dispatch(
         {
-          origin: url.origin,
-          path: joinPath(url.pathname, request.path),
+          origin,
+          path: basePath + request.path,
           method: request.method,
           headers: request.headers,
           body: request.body ?? null,
@@ -269,19 +269,17 @@ function onIdleSpent(exchange: UpstreamExchange): void {
   exchange.idleSpent();
 }
 
-const parsedBaseUrls = new Map<string, { url: URL; server: string }>();
+const parsedBaseUrls = new Map<string, { origin: string; basePath: string; server: string }>();
 
-/** Base URLs are few and asked for on every request: parse each once. */
-function parsedBaseUrl(baseUrl: string): { url: URL; server: string } {
+/** Base URLs are few and asked for on every request. A base URL, parsed once: its origin, its path without the trailing slash ('' for '/'), and its label in messages. */
+function parsedBaseUrl(baseUrl: string): { origin: string; basePath: string; server: string } {
   let parsed = parsedBaseUrls.get(baseUrl);
   if (parsed === undefined) {
-    parsed = { url: new URL(baseUrl), server: serverLabel(baseUrl) };
+    const url = new URL(baseUrl);
+    parsed = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), server: serverLabel(baseUrl) };
     if (parsedBaseUrls.size > 10_000) parsedBaseUrls.clear();
     parsedBaseUrls.set(baseUrl, parsed);
   }
   return parsed;
 }
 
-function joinPath(basePath: string, path: string): string {
-  return basePath === '/' ? path : `${basePath.replace(/\/$/, '')}${path}`;
-}
