@@ -43,7 +43,8 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway,
     const routeStartedAt = performance.now();
     const principal = principalOf(request);
     const body = readChatCompletionBody(request.body);
-    const model = await modelFor(gateway, principal, body.model);
+    const found = modelFor(gateway, principal, body.model);
+    const model = found instanceof Promise ? await found : found;
     const upstreamBody = withoutAstraFields(body);
     const includeUsage = body.stream_options?.include_usage === true;
     if (body.chat_id !== undefined) {

@@ -93,7 +93,8 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
   const translated = translateWhole(options, answer);
   const contentType = translated?.contentType ?? firstHeader(answer.headers['content-type']) ?? 'application/json';
   reply.header('server-timing', timing(answer.timings)).type(contentType);
-  await reply.send(translated?.body ?? answer.body);
+  // Sent, not awaited: the reply is written at once, and waiting on it would only cost a turn.
+  reply.send(translated?.body ?? answer.body);
 }
 
 /** The client's version of a whole answer; an answer that cannot be read is the server's fault (502), not the client's. */

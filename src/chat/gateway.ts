@@ -47,9 +47,15 @@ export function relayDeps(gateway: Gateway): RelayDeps {
  * The model named in a request, if the caller may use it. An unknown model and one the caller may
  * not use get the same 404, so model names are not revealed to those who cannot use them.
  */
-export async function modelFor(gateway: Gateway, principal: Principal, modelId: unknown): Promise<CatalogModel> {
+export function modelFor(gateway: Gateway, principal: Principal, modelId: unknown): CatalogModel | Promise<CatalogModel> {
   if (typeof modelId !== 'string' || modelId === '') throw badRequest('model: is required');
-  const model = await gateway.catalog.resolve(modelId);
+  // The usual case, a model in the list in memory, is answered at once: no promise to wait for.
+  const known = gateway.catalog.known(modelId);
+  if (known !== undefined) return usable(gateway, principal, known, modelId);
+  return gateway.catalog.resolve(modelId).then((model) => usable(gateway, principal, model, modelId));
+}
+
+function usable(gateway: Gateway, principal: Principal, model: CatalogModel | undefined, modelId: string): CatalogModel {
   if (model === undefined || !gateway.access.canUse(principal.user, model.id)) {
     throw new AstraError('not_found', `Model ${modelId} not found: it is not served by any connected model server, or you may not use it`);
   }
@@ -106,7 +112,21 @@ export function serverTiming(steps: Record<string, number | undefined>): string 
   for (const name in steps) {
     const milliseconds = steps[name];
     if (milliseconds === undefined) continue;
-    header += `${header === '' ? '' : ', '}${name};dur=${Math.round(milliseconds * 100) / 100}`;
+    header += `${header === '' ? '' : ', '}${name};dur=${formatMilliseconds(milliseconds)}`;
   }
   return header;
+}
+
+/**
+ * Milliseconds to two decimals, as `Math.round(ms * 100) / 100` prints them ("12", "1.5", "0.07"),
+ * from whole numbers: cheaper than printing a fraction, on every completion.
+ */
+export function formatMilliseconds(milliseconds: number): string {
+  const hundredths = Math.round(milliseconds * 100);
+  if (!(hundredths >= 0 && hundredths <= 0x7fffffff)) return String(hundredths / 100);
+  const whole = Math.floor(hundredths / 100);
+  const rest = hundredths - whole * 100;
+  if (rest === 0) return `${whole}`;
+  if (rest % 10 === 0) return `${whole}.${rest / 10}`;
+  return `${whole}.${rest < 10 ? '0' : ''}${rest}`;
 }

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, interceptors, Pool, type Dispatcher } from 'undici';
 import type { ConnectionEnvConfig } from '../config';
 import type { Logger } from '../core/logger';
 
@@ -73,12 +73,13 @@ export function dnsCache(settings: PoolSettings): DnsInterceptor | undefined {
 }
 
 /**
- * A dispatcher for one origin. It is an Agent because the DNS cache hands it requests addressed
- * to the resolved IP; the Agent keeps one pool per address. No headers or body timeout is set:
+ * A dispatcher for one origin: its Pool when the origin is an address (or DNS answers are not
+ * cached); otherwise an Agent, because the DNS cache hands it requests addressed to the resolved
+ * IP and the Agent keeps one pool per address. No headers or body timeout is set:
  * the callers bound each phase of their own requests (first byte, first token, idle gaps).
  */
 export function createOriginDispatcher(settings: PoolSettings, dns: DnsInterceptor | undefined, origin?: string): OriginDispatcher {
-  const agent = new Agent({
+  const options = {
     connections: settings.connectionsPerOrigin,
     pipelining: 1,
     headersTimeout: 0,
@@ -88,9 +89,15 @@ export function createOriginDispatcher(settings: PoolSettings, dns: DnsIntercept
       rejectUnauthorized: settings.rejectUnauthorized,
       ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     },
-  });
+  };
   // An address needs no lookup: skip the DNS cache's work on every request to it.
   const needsLookup = origin === undefined || isIP(new URL(origin).hostname.replace(/^\[|\]$/g, '')) === 0;
+  if (origin !== undefined && (dns === undefined || !needsLookup)) {
+    // Every request goes to this one origin: its pool itself, without an Agent choosing it each time.
+    const pool = new Pool(origin, options);
+    return { dispatcher: pool, close: () => pool.close(), destroy: () => pool.destroy() };
+  }
+  const agent = new Agent(options);
   const dispatcher = dns === undefined || !needsLookup ? agent : agent.compose(dns);
   return { dispatcher, close: () => agent.close(), destroy: () => agent.destroy() };
 }
