@@ -9,6 +9,7 @@ import { ExpiringCache } from '../core/expiring-cache';
 import type { ApiKeyStore } from './api-keys';
 import type { AuthEvent, AuthEvents } from './auth-events';
 import { hashApiKey, isApiKey } from './credentials';
+import { RecentTokenHashes } from './recent-token-hashes';
 import type { SessionStore } from './sessions';
 import type { UserRow, UserStore } from './users';
 
@@ -32,6 +33,8 @@ export class Authenticator {
   private readonly sessionCache: ExpiringCache<string, CachedSession>;
   private readonly userCache: ExpiringCache<string, UserRow>;
   private readonly apiKeyCache: ExpiringCache<string, string>;
+  /** What the caches are keyed by: the hash of the session token or API key. */
+  private readonly tokenHashes: RecentTokenHashes;
 
   constructor(
     private readonly deps: {
@@ -48,6 +51,7 @@ export class Authenticator {
     this.sessionCache = new ExpiringCache(deps.cacheTtlMs);
     this.userCache = new ExpiringCache(deps.cacheTtlMs);
     this.apiKeyCache = new ExpiringCache(deps.cacheTtlMs);
+    this.tokenHashes = new RecentTokenHashes((token) => (isApiKey(token) ? hashApiKey(token) : deps.sessions.hash(token)));
     deps.events.listen((event) => this.forget(event));
   }
 
@@ -59,11 +63,11 @@ export class Authenticator {
     const now = Date.now();
     if (isApiKey(token)) {
       this.requireApiKeys();
-      const userId = this.apiKeyCache.get(hashApiKey(token), now);
+      const userId = this.apiKeyCache.get(this.tokenHashes.of(token), now);
       const user = userId === undefined ? undefined : this.userCache.get(userId, now);
       return user === undefined ? null : { user, via: 'api-key', tokenHash: undefined };
     }
-    const tokenHash = this.deps.sessions.hash(token);
+    const tokenHash = this.tokenHashes.of(token);
     const session = this.sessionCache.get(tokenHash, now);
     if (session === undefined) return null;
     if (session.expiresAt !== null && session.expiresAt <= now) {
@@ -85,7 +89,7 @@ export class Authenticator {
     const cached = this.resolveFromCache(token);
     if (cached !== null) return cached;
     if (isApiKey(token)) return this.loadApiKey(token);
-    const tokenHash = this.deps.sessions.hash(token);
+    const tokenHash = this.tokenHashes.of(token);
     const now = Date.now();
     if (this.sessionCache.get(tokenHash, now) === undefined) {
       const record = await this.deps.sessions.read(tokenHash);
@@ -106,7 +110,7 @@ export class Authenticator {
   private async loadApiKey(key: string): Promise<Principal | undefined> {
     const userId = await this.deps.apiKeys.ownerOf(key);
     if (userId === undefined) return undefined;
-    this.apiKeyCache.set(hashApiKey(key), userId);
+    this.apiKeyCache.set(this.tokenHashes.of(key), userId);
     const user = await this.user(userId, Date.now());
     return user && { user, via: 'api-key', tokenHash: undefined };
   }

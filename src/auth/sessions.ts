@@ -15,8 +15,6 @@ export interface SessionRecord {
   ip: string | null;
 }
 
-const recentHashLimit = 10_000;
-
 const sessionKey = (tokenHash: string): string => `session:${tokenHash}`;
 const userSessionsKey = (userId: string): string => `user-sessions:${userId}`;
 
@@ -27,21 +25,8 @@ export class SessionStore {
     private readonly ttlSeconds: number | null,
   ) {}
 
-  /**
-   * The keyed hash of recently presented tokens: a session's requests pay for it once, not on every
-   * request. Bounded (cleared when full), so random tokens cannot make it grow; a token here is no
-   * more exposed than in the request that brought it, and a signed-out token's hash finds no session.
-   */
-  private readonly recentHashes = new Map<string, string>();
-
   hash(token: string): string {
-    let tokenHash = this.recentHashes.get(token);
-    if (tokenHash === undefined) {
-      tokenHash = hashSessionToken(this.secretKey, token);
-      if (this.recentHashes.size >= recentHashLimit) this.recentHashes.clear();
-      this.recentHashes.set(token, tokenHash);
-    }
-    return tokenHash;
+    return hashSessionToken(this.secretKey, token);
   }
 
   /** Creates a session and returns its token: the only time the token exists outside the client. */

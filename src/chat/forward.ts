@@ -14,16 +14,14 @@ import {
   startWholeRelay,
   UpstreamError,
   upstreamFailures,
-  type CandidateRequest,
   type ClientProtocol,
   type ExchangeTimings,
   type RelayCandidate,
   type StreamTranslator,
+  type UpstreamRequest,
   type WholeAnswer,
 } from '../providers';
 import { relayDeps, serverTiming, upstreamHeaders, type Gateway } from './gateway';
-
-type CandidateRequestValue = ReturnType<CandidateRequest>;
 
 export interface ForwardOptions {
   principal: Principal;
@@ -51,7 +49,7 @@ export async function forward(gateway: Gateway, request: FastifyRequest, reply: 
   // Built before anything is sent: a body a server cannot take (an Ollama request with a remote
   // image, say) is the client's 400 now, not an exception in the middle of a relay or a failover.
   const { candidates } = options;
-  const requests: CandidateRequestValue[] = [];
+  const requests: UpstreamRequest[] = [];
   for (const candidate of candidates) {
     const { path, body } = options.build(candidate);
     requests.push({ baseUrl: candidate.connection.baseUrl, path, method: 'POST', headers: upstreamHeaders(gateway, candidate, options.principal), body });

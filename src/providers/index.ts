@@ -6,7 +6,7 @@ export { ClientStream, defaultPingIntervalMs, passThroughError, type ClientProto
 export { fetchJson } from './fetch-json';
 export { sendStreamHead, sseContentType } from './stream-head';
 export { failClient, relayStream, serverOwnAnswer, type RelayCandidate, type RelayPlan, type StreamTranslator } from './relay';
-export { RelayAttempts, type CandidateRequest, type RelayDeps } from './relay-attempts';
+export { RelayAttempts, type CandidateRequest, type RelayDeps, type UpstreamRequest } from './relay-attempts';
 export { relayOnce, startWholeRelay, type WholeAnswer, type WholeRelay } from './relay-once';
 export { ollamaToOpenAiTranslator, passThroughTranslator } from './translators';
 export { parseRetryAfter, serverLabel, UpstreamError, upstreamFailures, type UpstreamFailure, type UpstreamPhase } from './upstream-error';

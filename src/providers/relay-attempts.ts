@@ -19,8 +19,11 @@ export interface RelayDeps {
   logger: Logger;
 }
 
-/** The request for one candidate, without what the relay adds (dispatcher, timeouts, token watch). */
-export type CandidateRequest = (candidate: RelayCandidate) => Omit<ExchangeRequest, 'dispatcher' | 'timeouts' | 'carriesToken'>;
+/** A request to one candidate, without what the relay adds (dispatcher, timeouts, token watch). */
+export type UpstreamRequest = Omit<ExchangeRequest, 'dispatcher' | 'timeouts' | 'carriesToken'>;
+
+/** The request for each candidate. */
+export type CandidateRequest = (candidate: RelayCandidate) => UpstreamRequest;
 
 export abstract class RelayAttempts implements ExchangeSink {
   private readonly failover: Failover;
