@@ -38,7 +38,10 @@ export interface ForwardOptions {
 
 export async function forward(gateway: Gateway, request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): Promise<void> {
   const deps = relayDeps(gateway);
-  const authMs = reply.elapsedTime - (performance.now() - options.routeStartedAt);
+  // Fastify's elapsed time and ours come from two clocks read one after the other: read ours first
+  // (so the gap between the reads counts as auth, not against it) and never report less than 0.
+  const routeMs = performance.now() - options.routeStartedAt;
+  const authMs = Math.max(0, reply.elapsedTime - routeMs);
   const timing = (timings: ExchangeTimings): string =>
     serverTiming({
       auth: authMs,
