@@ -7,8 +7,13 @@
  * Run as its own process (the bench bundles it to bench/results/floor-proxy.mjs):
  *   FLOOR_UPSTREAM=http://127.0.0.1:41234 PORT=8099 node floor-proxy.mjs
  * It prints "floor-proxy listening on <port>" once it accepts connections.
+ *
+ * `GET /__floor/event-loop-delay` answers its own event-loop delay since the previous such request
+ * (JSON, milliseconds), sampled as Astra's /metrics samples it (Node's monitor, 10 ms resolution),
+ * so the two can be compared under the same load.
  */
 import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
 /** Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1). */
@@ -33,7 +38,19 @@ if (!upstream || !Number.isInteger(port) || port <= 0) {
 // (the bench bounds every request on the client side).
 const pool = new Pool(upstream, { connections: null, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
 
+// The same monitor and resolution as prom-client's default metrics in Astra.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const eventLoopDelayPath = '/__floor/event-loop-delay';
+
 const server = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, (request, response) => {
+  if (request.url === eventLoopDelayPath) {
+    const body = JSON.stringify({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, minMs: loopDelay.min / 1e6 });
+    loopDelay.reset();
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+    return;
+  }
   const method = request.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   let finished = false;

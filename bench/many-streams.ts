@@ -1,4 +1,5 @@
 import { scrapeEventLoopDelay, type EventLoopDelay } from './astra-metrics.js';
+import { floorEventLoopDelay } from './floor-metrics.js';
 import { CpuMeter } from './cpu-usage.js';
 import { chatBody, startGatewayRig } from './gateway-rig.js';
 import { cpus } from 'node:os';
@@ -22,6 +23,10 @@ interface RoundOutcome {
   complete: number;
   firstError: string | undefined;
   eventLoop: EventLoopDelay;
+  /** The floor proxy's delay under the same 1,000 streams, run just before Astra's in the same round. */
+  floorEventLoop: EventLoopDelay;
+  /** Streams through the floor that failed or came short. */
+  floorErrors: number;
   peakRssBytes: number;
   /** Median and p99 of the whole stream's duration at the client. */
   streamP50Ms: number;
@@ -49,6 +54,11 @@ export const manyStreamsSection: Section = {
       const body = chatBody(true);
       const outcomes: RoundOutcome[] = [];
       for (let index = 1; index <= rounds; index += 1) {
+        // The floor first, under the same load: what any Node proxy's loop shows on this machine.
+        await floorEventLoopDelay(rig.agent, rig.floor.origin);
+        const floorResults = await runStreams(rig.agent, rig.floor, body, load);
+        const floorEventLoop = await floorEventLoopDelay(rig.agent, rig.floor.origin);
+        const floorErrors = floorResults.filter((result) => result.error !== undefined || result.tokens !== tokenCount).length;
         await scrapeEventLoopDelay(rig.astraServer.http, rig.adminToken);
         let peakRssBytes = rig.astraServer.residentBytes();
         const sampler = setInterval(() => {
@@ -76,6 +86,8 @@ export const manyStreamsSection: Section = {
           complete: results.filter((result) => result.done && result.error === undefined && result.tokens === tokenCount).length,
           firstError: failed[0] === undefined ? undefined : (failed[0].error ?? `${failed[0].tokens} of ${tokenCount} tokens`),
           eventLoop,
+          floorEventLoop,
+          floorErrors,
           peakRssBytes,
           streamP50Ms: percentile(durations, 50),
           streamP99Ms: percentile(durations, 99),
@@ -86,7 +98,7 @@ export const manyStreamsSection: Section = {
         });
         const last = outcomes.at(-1)!;
         context.progress(
-          `${streams} streams, round ${index}/${rounds}: ${last.complete} complete, ${last.errors} errors, event loop p99 ${eventLoop.available ? `${eventLoop.p99Ms.toFixed(1)} ms` : 'n/a'}, peak RSS ${formatMegabytes(peakRssBytes)}, ${(wallMs / 1000).toFixed(1)} s, CPU: Astra ${last.astraCpuPercent.toFixed(0)} %, bench ${last.benchCpuPercent.toFixed(0)} %, machine ${last.machineCpuPercent.toFixed(0)} %`,
+          `${streams} streams, round ${index}/${rounds}: ${last.complete} complete, ${last.errors} errors, event loop p99 ${eventLoop.available ? `${eventLoop.p99Ms.toFixed(1)} ms` : 'n/a'} (floor ${floorEventLoop.available ? `${floorEventLoop.p99Ms.toFixed(1)} ms` : 'n/a'}, ${floorErrors} floor errors), peak RSS ${formatMegabytes(peakRssBytes)}, ${(wallMs / 1000).toFixed(1)} s, CPU: Astra ${last.astraCpuPercent.toFixed(0)} %, bench ${last.benchCpuPercent.toFixed(0)} %, machine ${last.machineCpuPercent.toFixed(0)} %`,
         );
       }
       const peakHwmBytes = rig.astraServer.peakResidentBytes();
@@ -127,7 +139,16 @@ export const manyStreamsSection: Section = {
       } else {
         rows.push({ figure: 'Astra event-loop delay p99', cells: { median: 'n/a' }, target: `≤ ${targetEventLoopP99Ms} ms` });
       }
+      const floorDelays = outcomes.map((outcome) => outcome.floorEventLoop).filter((delay): delay is Extract<EventLoopDelay, { available: true }> => delay.available);
+      if (floorDelays.length > 0) {
+        rows.push(
+          { figure: 'floor event-loop delay p99 (same load, same round)', cells: cells(summarize(floorDelays.map((delay) => delay.p99Ms)), precise) },
+          { figure: '  p99 beyond the sampling interval (p99 − min)', cells: cells(summarize(floorDelays.map((delay) => delay.p99Ms - delay.minMs)), precise) },
+        );
+      }
+      const floorErrors = outcomes.reduce((sum, outcome) => sum + outcome.floorErrors, 0);
       rows.push(
+        { figure: 'floor streams failed or short (all rounds)', cells: { median: String(floorErrors), rounds: String(rounds) } },
         { figure: 'Astra peak RSS (sampled VmRSS)', cells: cells(peak, formatMegabytes), target: `≤ ${formatMegabytes(targetPeakBytes)}`, passed: peak.max <= targetPeakBytes },
         { figure: 'Astra VmHWM after all rounds', cells: { median: formatMegabytes(peakHwmBytes) } },
         { figure: `stream duration p50 (ideal ${(tokenCount - 1) * tokenDelayMs} ms)`, cells: cells(streamP50, formatMilliseconds) },
@@ -155,6 +176,9 @@ export const manyStreamsSection: Section = {
           eventLoopP99Ms: delays.length > 0 ? delays.map((delay) => round(delay.p99Ms, 2)) : null,
           eventLoopMaxMs: delays.length > 0 ? delays.map((delay) => round(delay.maxMs, 2)) : null,
           eventLoopMinMs: delays.length > 0 ? delays.map((delay) => round(delay.minMs, 2)) : null,
+          floorEventLoopP99Ms: floorDelays.length > 0 ? floorDelays.map((delay) => round(delay.p99Ms, 2)) : null,
+          floorEventLoopMinMs: floorDelays.length > 0 ? floorDelays.map((delay) => round(delay.minMs, 2)) : null,
+          floorErrors,
           peakRssMegabytes: outcomes.map((outcome) => round(outcome.peakRssBytes / 1024 / 1024)),
           vmHwmMegabytes: round(peakHwmBytes / 1024 / 1024),
           streamP50Ms: outcomes.map((outcome) => round(outcome.streamP50Ms)),
