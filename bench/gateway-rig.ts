@@ -47,8 +47,11 @@ export interface RigOptions {
   label: string;
   /** Extra Astra environment (on top of the connection to the stand-in). */
   astraEnvironment?: Record<string, string>;
-  /** Whether to look for and start a peer gateway. */
-  withPeer?: boolean;
+  /**
+   * Whether to look for and start a peer gateway, and what the section will send through it: it is
+   * used only when it answers that kind of request (a peer may carry whole answers but not streams).
+   */
+  peer?: 'streamed' | 'whole';
   /** Connections per origin of the client Agent. */
   clientConnections?: number;
 }
@@ -65,6 +68,27 @@ export function astraEnvironment(openaiBaseUrls: string[], extra: Record<string,
     AIOHTTP_POOL_CONNECTIONS_PER_HOST: '0',
     ...extra,
   };
+}
+
+/** Why a non-streamed completion through `target` failed, or undefined when it answered one. */
+async function wholeAnswerFailure(agent: Agent, target: Target): Promise<string | undefined> {
+  try {
+    const response = await agent.request({
+      origin: target.origin,
+      path: target.path,
+      method: 'POST',
+      headers: target.headers,
+      body: chatBody(false),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) return `HTTP ${response.statusCode}: ${text.slice(0, 200)}`;
+    const answer = JSON.parse(text) as { choices?: Array<{ message?: { content?: unknown } }> };
+    return typeof answer.choices?.[0]?.message?.content === 'string' ? undefined : `no answer in ${text.slice(0, 200)}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 export async function startGatewayRig(context: BenchContext, options: RigOptions): Promise<GatewayRig> {
@@ -101,7 +125,7 @@ export async function startGatewayRig(context: BenchContext, options: RigOptions
 
     let peer: Target | undefined;
     let peerStatus = 'not measured in this section';
-    if (options.withPeer) {
+    if (options.peer !== undefined) {
       const detection = detectPeerGateway();
       if (!detection.found) peerStatus = detection.reason;
       else {
@@ -116,8 +140,8 @@ export async function startGatewayRig(context: BenchContext, options: RigOptions
             path: '/v1/chat/completions',
             headers: { ...direct.headers, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': standIn.openaiBaseUrl },
           };
-          const probe = await sendStream(agent, candidate, chatBody(true), 10_000);
-          if (probe.error !== undefined) throw new Error(probe.error);
+          const failure = options.peer === 'streamed' ? (await sendStream(agent, candidate, chatBody(true), 10_000)).error : await wholeAnswerFailure(agent, candidate);
+          if (failure !== undefined) throw new Error(`${options.peer === 'streamed' ? 'a streamed' : 'a whole'} answer failed: ${failure}`);
           peer = candidate;
           peerStatus = detection.name;
         } catch (error) {

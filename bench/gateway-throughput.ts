@@ -45,7 +45,7 @@ export const gatewayThroughputSection: Section = {
   title: `Non-streamed completions per second (autocannon: ${connections} connections, ${roundSeconds} s × ${rounds} rounds per path, rotating)`,
   columns: comparisonColumns,
   async run(context) {
-    const rig = await startGatewayRig(context, { label: 'gatewayThroughput', withPeer: true });
+    const rig = await startGatewayRig(context, { label: 'gatewayThroughput', peer: 'whole' });
     try {
       rig.setBehavior({ firstTokenDelayMs: 0, tokenDelayMs: 0, tokenCount: 8 });
       for (const target of rig.targets()) await load(target, warmUpSeconds);

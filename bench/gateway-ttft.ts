@@ -29,7 +29,7 @@ export const gatewayTtftSection: Section = {
   title: `Added time to first token (stand-in first token after ${firstTokenDelayMs} ms; p50/p99 per path, medians of ${rounds} rounds)`,
   columns: comparisonColumns,
   async run(context) {
-    const rig = await startGatewayRig(context, { label: 'gatewayTtft', withPeer: true });
+    const rig = await startGatewayRig(context, { label: 'gatewayTtft', peer: 'streamed' });
     try {
       const rows: Row[] = [];
       const figures: Record<string, unknown> = { firstTokenDelayMs, rounds };

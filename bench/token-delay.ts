@@ -27,7 +27,7 @@ export const tokenDelaySection: Section = {
   title: `Added delay per forwarded token (${concurrency} streams × ${tokenCount} tokens, ${tokenDelayMs} ms apart; stand-in write → client arrival; medians of ${rounds} rounds)`,
   columns: comparisonColumns,
   async run(context) {
-    const rig = await startGatewayRig(context, { label: 'tokenDelay', withPeer: true });
+    const rig = await startGatewayRig(context, { label: 'tokenDelay', peer: 'streamed' });
     try {
       rig.setBehavior({ firstTokenDelayMs: 0, tokenDelayMs, tokenCount, stampTokens: true });
       const body = chatBody(true);
