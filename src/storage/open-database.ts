@@ -26,7 +26,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // PostgreSQL's client is loaded only when asked for: SQLite installs never pay for it.
   const database =
     location.kind === 'sqlite'
-      ? openSqlite(location.file)
+      ? openSqlite(location.file, { logger: options.logger })
       : (await import('./open-postgres')).openPostgres(location.url, options.pool, options.logger);
   try {
     const postgresSchema = database.kind === 'postgres' ? await currentPostgresSchema(database) : undefined;

@@ -5,13 +5,16 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { pingDatabase } from './ping-database';
 import type { Database, Schema } from './types';
 import { describeError } from './describe-error';
+import { startSqliteCheckpoints } from './sqlite-checkpoints';
 import { createWriteCounter } from './write-counter';
+import type { Logger } from '../core/logger';
 
 /**
  * Opens (creating when absent, with its folder) the SQLite file at `file`, or an in-memory
- * database for `:memory:`. Does not migrate.
+ * database for `:memory:`. Does not migrate. A file's WAL checkpoints run in a worker thread
+ * (sqlite-checkpoints.ts).
  */
-export function openSqlite(file: string): Database {
+export function openSqlite(file: string, options: { logger?: Logger } = {}): Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   let connection: BetterSqlite3.Database;
   try {
@@ -30,6 +33,7 @@ export function openSqlite(file: string): Database {
 
   const writes = createWriteCounter();
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), log: writes.log });
+  const checkpoints = file === ':memory:' ? undefined : startSqliteCheckpoints({ connection, file, writes: writes.counts, logger: options.logger });
   let closing: Promise<void> | undefined;
   return {
     kind: 'sqlite',
@@ -37,7 +41,8 @@ export function openSqlite(file: string): Database {
     description: file,
     ping: (signal) => pingDatabase(db, file, signal),
     writes: writes.counts,
-    close: () => (closing ??= db.destroy()),
+    // The worker's connection first: the last one to close folds the log into the file.
+    close: () => (closing ??= (checkpoints?.close() ?? Promise.resolve()).then(() => db.destroy())),
   };
 }
 
