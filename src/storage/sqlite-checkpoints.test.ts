@@ -62,20 +62,47 @@ describe('SQLite checkpoints in a worker thread', () => {
     expect((database.connection.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log).toBeLessThan(10);
   });
 
-  it('checkpoints on its own after writes, and not while nothing is written', async () => {
+  it('checkpoints on its own once the log passes its threshold, not before, and stops the worker when there is nothing to do', async () => {
     const database = walDatabase();
     const results: CheckpointResult[] = [];
-    started(startSqliteCheckpoints({ connection: database.connection, file: database.file, writes: database.writes, intervalMs: 20, onCheckpoint: (result) => results.push(result) }));
+    const checkpoints = started(
+      startSqliteCheckpoints({
+        connection: database.connection,
+        file: database.file,
+        writes: database.writes,
+        intervalMs: 20,
+        thresholdPages: 40,
+        idleWorkerMs: 200,
+        onCheckpoint: (result) => results.push(result),
+      }),
+    );
+    // A few pages: below the threshold, so no checkpoint and no worker.
+    database.write(10);
     await sleep(150);
     expect(results).toEqual([]);
+    expect(checkpoints.workerRunning).toBe(false);
+
     database.write(50);
     const deadline = Date.now() + 3000;
     while (results.length === 0 && Date.now() < deadline) await sleep(10);
     expect(results).toHaveLength(1);
-    expect(results[0]!.checkpointedFrames).toBeGreaterThanOrEqual(50);
+    expect(results[0]!.checkpointedFrames).toBeGreaterThanOrEqual(60);
     expect(results[0]!.checkpointedFrames).toBe(results[0]!.logFrames);
-    await sleep(150);
+    expect(checkpoints.workerRunning).toBe(true);
+
+    // Nothing more to do: the worker stops after its idle time, and comes back when needed.
+    const stopDeadline = Date.now() + 3000;
+    while (checkpoints.workerRunning && Date.now() < stopDeadline) await sleep(20);
+    expect(checkpoints.workerRunning).toBe(false);
     expect(results).toHaveLength(1);
+    database.write(40);
+    const againDeadline = Date.now() + 3000;
+    while (results.length < 2 && Date.now() < againDeadline) await sleep(10);
+    expect(results).toHaveLength(2);
+    // The log started over after the first checkpoint: it holds the 40 rows written since (fewer
+    // frames than the first 60), not all 100.
+    expect(results[1]!.logFrames).toBeLessThan(results[0]!.logFrames);
+    expect(results[1]!.checkpointedFrames).toBe(results[1]!.logFrames);
   });
 
   it('gives the checkpoints back to the connection, and says so, when the worker cannot run', async () => {
@@ -104,6 +131,8 @@ describe('SQLite checkpoints in a worker thread', () => {
     const database = openSqlite(file);
     const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db);
     expect(setting.rows).toEqual([{ wal_autocheckpoint: 0 }]);
+    const limit = await sql<{ journal_size_limit: number }>`pragma journal_size_limit`.execute(database.db);
+    expect(limit.rows).toEqual([{ journal_size_limit: 32 + 1000 * (4096 + 24) }]);
     await sql`create table rows (id integer primary key, body text)`.execute(database.db);
     await sql`insert into rows (body) values ('one'), ('two')`.execute(database.db);
     expect(existsSync(`${file}-wal`)).toBe(true);
