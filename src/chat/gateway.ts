@@ -50,7 +50,7 @@ export function relayDeps(gateway: Gateway): RelayDeps {
 export function modelFor(gateway: Gateway, principal: Principal, modelId: unknown): CatalogModel | Promise<CatalogModel> {
   if (typeof modelId !== 'string' || modelId === '') throw badRequest('model: is required');
   // The usual case, a model in the list in memory, is answered at once: no promise to wait for.
-  const known = gateway.catalog.known(modelId);
+  const known = gateway.catalog.find(modelId);
   if (known !== undefined) return usable(gateway, principal, known, modelId);
   return gateway.catalog.resolve(modelId).then((model) => usable(gateway, principal, model, modelId));
 }

@@ -91,13 +91,8 @@ export class ModelCatalog {
   }
 
   /** A model by id, loading the list first when it has never been loaded. */
-  /** The model if the list in memory has it, without waiting for anything. */
-  known(id: string): CatalogModel | undefined {
-    return this.byId.get(id);
-  }
-
   async resolve(id: string): Promise<CatalogModel | undefined> {
-    const known = this.byId.get(id);
+    const known = this.find(id);
     if (known !== undefined) return known;
     await this.list();
     return this.byId.get(id);

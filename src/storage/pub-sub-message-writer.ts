@@ -10,7 +10,7 @@ const maxRowsPerInsert = 500;
  * SQLite, one commit) of the messages many requests publish close together — a chat turn publishes
  * two — and keep the write out of the request that published, which goes on to its model server first.
  */
-export const defaultBatchWindowMs = 5;
+const defaultBatchWindowMs = 5;
 
 export interface PubSubMessageWriter {
   /** Resolves once `row` is committed; rejects when its insert failed. */
