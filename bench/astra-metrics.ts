@@ -8,6 +8,19 @@ import type { Pool } from 'undici';
  */
 export type EventLoopDelay = { available: true; p99Ms: number; maxMs: number; minMs: number } | { available: false; reason: string };
 
+/**
+ * The sampling interval of Astra's event-loop monitor (eventLoopMonitoringPrecision in
+ * src/ops/metrics-route.ts) and of the floor proxy's. Node records the time between two samples,
+ * so a loop that is never late shows this much; the delay is what lies beyond it (Node's
+ * documentation: the monitor detects how late its timer runs).
+ */
+export const samplingIntervalMs = 10;
+
+/** How late the loop was: a value as the monitor records it, less the sampling interval (never below 0). */
+export function beyondInterval(recordedMs: number): number {
+  return Math.max(0, recordedMs - samplingIntervalMs);
+}
+
 /** Astra's database writes since it started (`astra_database_write_statements_total`, `astra_database_transactions_total`). */
 export type DatabaseWrites = { available: true; statements: number; transactions: number } | { available: false; reason: string };
 
