@@ -52,8 +52,8 @@ export const defaultChatTitle = 'New Chat';
  * the assistant's placeholder (status 'generating', owned by `processId`), and makes the
  * placeholder the chat's current message. This runs before the model server is asked, so it is
  * kept to four statements: the chat's owner, the chat's latest message time with whether the parent
- * is in it, one insert of both messages, the chat's current message. A message id that is taken is
- * found by the insert failing, not by a read before it.
+ * is in it (two index lookups, however long the chat), one insert of both messages, the chat's
+ * current message. A message id that is taken is found by the insert failing, not by a read before it.
  */
 export async function startTurn(db: Kysely<Schema>, turn: TurnStart): Promise<{ createdChat: boolean }> {
   const { chatId, userMessage, assistantMessage } = turn;
@@ -72,16 +72,21 @@ export async function startTurn(db: Kysely<Schema>, turn: TurnStart): Promise<{ 
       const parentField = userMessage === null ? 'assistantMessage.parentId' : 'userMessage.parentId';
       let latestAt = 0;
       if (!createdChat) {
+        // Two index lookups, whatever the chat's length: the newest message by (chat_id, created_at),
+        // the parent by its id.
         const chat = await transaction
-          .selectFrom('messages')
-          .select((eb) => [
-            eb.fn.max('created_at').as('at'),
-            eb.fn.max(eb.case().when('id', '=', parentId ?? '').then(1).else(0).end()).as('has_parent'),
+          .selectNoFrom((eb) => [
+            eb.selectFrom('messages').select((inner) => inner.fn.max('created_at').as('at')).where('chat_id', '=', chatId).as('at'),
+            eb
+              .selectFrom('messages')
+              .select('id')
+              .where('id', '=', parentId ?? '')
+              .where('chat_id', '=', chatId)
+              .as('parent'),
           ])
-          .where('chat_id', '=', chatId)
           .executeTakeFirst();
         latestAt = Number(chat?.at ?? 0);
-        if (parentId != null && Number(chat?.has_parent ?? 0) !== 1) throw badRequest(`${parentField}: no message "${parentId}" in this chat`);
+        if (parentId != null && chat?.parent == null) throw badRequest(`${parentField}: no message "${parentId}" in this chat`);
       } else if (parentId != null) {
         throw badRequest(`${parentField}: no message "${parentId}" in this chat`);
       }
