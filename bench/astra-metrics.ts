@@ -3,8 +3,8 @@ import type { Pool } from 'undici';
 /**
  * Astra's event-loop delay since the previous scrape (prom-client's histogram restarts at each scrape).
  * Node's monitorEventLoopDelay records the whole time between two samples, so every value includes
- * the sampling interval (eventLoopMonitoringPrecision); the minimum over a run is about that interval,
- * and p99 − min is the delay beyond it.
+ * the sampling interval (eventLoopMonitoringPrecision): the values here are as recorded, and
+ * beyondInterval() gives the delay itself.
  */
 export type EventLoopDelay = { available: true; p99Ms: number; maxMs: number; minMs: number } | { available: false; reason: string };
 
