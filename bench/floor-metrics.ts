@@ -3,7 +3,7 @@ import type { EventLoopDelay } from './astra-metrics.js';
 
 /**
  * The floor proxy's event-loop delay since the previous call (it restarts its histogram on each),
- * sampled like Astra's: Node's monitor at a 10 ms resolution, so every value includes that interval.
+ * sampled like Astra's: Node's monitor at samplingIntervalMs, so every value includes that interval.
  */
 export async function floorEventLoopDelay(agent: Dispatcher, floorOrigin: string): Promise<EventLoopDelay> {
   const response = await agent.request({ origin: floorOrigin, method: 'GET', path: '/__floor/event-loop-delay', headersTimeout: 5_000, bodyTimeout: 5_000 });
